@@ -1,0 +1,626 @@
+package io.floorgate.events;
+
+import io.floorgate.journal.Journal;
+import io.floorgate.journal.JournalEntry;
+import io.floorgate.journal.JournalReader;
+import io.floorgate.journal.JournalRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The central hub for event distribution (seed §3): subscriptions, per-category filters,
+ * publishing, and the in-memory window of recent events that {@link #getEvents} reads.
+ *
+ * <p>{@link #publish} runs filters, then (when persistence is enabled) appends the event to the
+ * journal, then adds it to the window, then calls the handlers. It returns only after the event
+ * is in the journal. Handlers run on the publishing thread outside every lock, so a handler may
+ * publish; a handler that throws is logged and the others still run.
+ *
+ * <p>Deviations from the seed's reference implementation (see {@code shared/DESIGN.md} §3):
+ *
+ * <ul>
+ *   <li>A subscription with both category and severity receives events that match both.
+ *   <li>A handler subscribed through several routes receives each event once.
+ *   <li>Acknowledgements and clears are journaled and survive a restart.
+ *   <li>Events are keyed by {@code event_id} in the window: publishing an id again replaces the
+ *       event in place.
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+public final class EventManager implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventManager.class);
+  private static final long FAILURE_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+
+  private final EventNotificationConfig config;
+  private final @Nullable Journal journal;
+  private final Clock clock;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<Slot> window = new ArrayDeque<>();
+  private final Map<String, Slot> byId = new HashMap<>();
+  private boolean closed;
+
+  private final Object subscriptionLock = new Object();
+  private volatile List<Subscriber> subscribers = List.of();
+  private final Map<EventCategory, List<EventFilter>> filters = new EnumMap<>(EventCategory.class);
+
+  private final AtomicLong published = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+
+  /** An event in the window; acknowledging replaces the event in place. */
+  private static final class Slot {
+    Event event;
+
+    Slot(Event event) {
+      this.event = event;
+    }
+  }
+
+  private record Route(@Nullable EventCategory category, @Nullable EventSeverity severity) {
+    boolean matches(Event event) {
+      return (category == null || category == event.category())
+          && (severity == null || severity == event.severity());
+    }
+
+    boolean within(@Nullable EventCategory c, @Nullable EventSeverity s) {
+      return (c == null || c == category) && (s == null || s == severity);
+    }
+  }
+
+  /** A handler and every route it subscribed through. */
+  private static final class Subscriber {
+    final EventHandler handler;
+    final List<Route> routes;
+    long lastFailureLogNanos;
+    long suppressedFailures;
+
+    Subscriber(EventHandler handler, List<Route> routes) {
+      this.handler = handler;
+      this.routes = routes;
+    }
+
+    boolean wants(Event event) {
+      for (Route route : routes) {
+        if (route.matches(event)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private EventManager(EventNotificationConfig config, @Nullable Journal journal, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.journal = journal;
+    this.clock = clock;
+  }
+
+  /** A manager that keeps events in memory only (whatever {@code persistence_enabled} says). */
+  public static EventManager inMemory(EventNotificationConfig config) {
+    return inMemory(config, Clock.systemUTC());
+  }
+
+  /** {@link #inMemory(EventNotificationConfig)} with a clock for {@link #clearEvents}. */
+  public static EventManager inMemory(EventNotificationConfig config, Clock clock) {
+    return new EventManager(config.withPersistenceEnabled(false), null, clock);
+  }
+
+  /**
+   * A manager that journals to {@code journal} when {@code persistence_enabled} is true, and
+   * rebuilds its window from the journal first: the last {@code max_events} events, with
+   * acknowledgements and clears applied, in journal order. When persistence is disabled the
+   * journal is neither read nor written.
+   */
+  public static EventManager open(EventNotificationConfig config, Journal journal) {
+    return open(config, journal, Clock.systemUTC());
+  }
+
+  /** {@link #open(EventNotificationConfig, Journal)} with a clock for {@link #clearEvents}. */
+  public static EventManager open(EventNotificationConfig config, Journal journal, Clock clock) {
+    if (!config.persistenceEnabled()) {
+      return new EventManager(config, null, clock);
+    }
+    EventManager manager = new EventManager(config, journal, clock);
+    manager.rebuildWindow();
+    return manager;
+  }
+
+  public EventNotificationConfig config() {
+    return config;
+  }
+
+  /** Whether accepted events are journaled. */
+  public boolean persistent() {
+    return journal != null;
+  }
+
+  // ---- subscriptions (seed §3.1) ----
+
+  /** Subscribes {@code handler} to every event. */
+  public void subscribe(EventHandler handler) {
+    subscribe(handler, null, null);
+  }
+
+  /** Subscribes {@code handler} to the events of {@code category}. */
+  public void subscribe(EventHandler handler, EventCategory category) {
+    subscribe(handler, category, null);
+  }
+
+  /** Subscribes {@code handler} to the events of {@code severity}, whatever their category. */
+  public void subscribe(EventHandler handler, EventSeverity severity) {
+    subscribe(handler, null, severity);
+  }
+
+  /**
+   * Subscribes {@code handler} to events of {@code category} (all if null) and {@code severity}
+   * (all if null). With both given, events must match both. Subscribing the same route twice has
+   * no further effect; a handler receives each event once however many routes match it.
+   */
+  public void subscribe(
+      EventHandler handler, @Nullable EventCategory category, @Nullable EventSeverity severity) {
+    Objects.requireNonNull(handler, "handler");
+    Route route = new Route(category, severity);
+    synchronized (subscriptionLock) {
+      List<Subscriber> next = new ArrayList<>(subscribers.size() + 1);
+      boolean found = false;
+      for (Subscriber subscriber : subscribers) {
+        if (subscriber.handler == handler) {
+          found = true;
+          if (subscriber.routes.contains(route)) {
+            next.add(subscriber);
+          } else {
+            List<Route> routes = new ArrayList<>(subscriber.routes);
+            routes.add(route);
+            next.add(new Subscriber(handler, List.copyOf(routes)));
+          }
+        } else {
+          next.add(subscriber);
+        }
+      }
+      if (!found) {
+        next.add(new Subscriber(handler, List.of(route)));
+      }
+      subscribers = List.copyOf(next);
+    }
+  }
+
+  /** Unsubscribes {@code handler} from everything. */
+  public void unsubscribe(EventHandler handler) {
+    unsubscribe(handler, null, null);
+  }
+
+  /**
+   * Removes {@code handler}'s subscriptions for {@code category} and {@code severity}, where null
+   * means any: {@code unsubscribe(h, THRESHOLD, null)} removes every route of {@code h} with
+   * category THRESHOLD; {@code unsubscribe(h, null, null)} removes all of {@code h}'s routes.
+   * Routes are removed, not narrowed: a subscription to all events is removed only by {@code
+   * unsubscribe(h, null, null)}.
+   */
+  public void unsubscribe(
+      EventHandler handler, @Nullable EventCategory category, @Nullable EventSeverity severity) {
+    synchronized (subscriptionLock) {
+      List<Subscriber> next = new ArrayList<>(subscribers.size());
+      for (Subscriber subscriber : subscribers) {
+        if (subscriber.handler != handler) {
+          next.add(subscriber);
+          continue;
+        }
+        List<Route> kept =
+            subscriber.routes.stream()
+                .filter(r -> !(category == null && severity == null) && !r.within(category, severity))
+                .toList();
+        if (!kept.isEmpty()) {
+          next.add(new Subscriber(handler, kept));
+        }
+      }
+      subscribers = List.copyOf(next);
+    }
+  }
+
+  // ---- filters (seed §3.2) ----
+
+  /**
+   * Adds a filter for {@code category}: from now on an event of that category is processed only
+   * if at least one of the category's filters accepts it.
+   */
+  public void addFilter(EventCategory category, EventFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    synchronized (filters) {
+      filters.computeIfAbsent(category, c -> new CopyOnWriteArrayList<>()).add(filter);
+    }
+  }
+
+  /** Removes a filter added with {@link #addFilter} (one registration of it). */
+  public void removeFilter(EventCategory category, EventFilter filter) {
+    synchronized (filters) {
+      List<EventFilter> list = filters.get(category);
+      if (list != null) {
+        list.remove(filter);
+      }
+    }
+  }
+
+  private boolean accepted(Event event) {
+    List<EventFilter> list;
+    synchronized (filters) {
+      list = filters.get(event.category());
+    }
+    if (list == null || list.isEmpty()) {
+      return true;
+    }
+    for (EventFilter filter : list) {
+      try {
+        if (filter.accept(event)) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "event filter {} threw on event {}; counting it as rejecting: {}",
+            filter,
+            event.eventId(),
+            e.toString());
+      }
+    }
+    return false;
+  }
+
+  // ---- publishing (seed §3.3) ----
+
+  /**
+   * Publishes {@code event}: filters, journal (when persistence is enabled), window, handlers.
+   *
+   * @return true when the event was accepted, false when the category's filters rejected it (it
+   *     is then neither journaled nor dispatched)
+   * @throws IllegalStateException when the manager is closed
+   * @throws RuntimeException when the journal cannot append; the event is then not in the window
+   *     and no handler saw it
+   */
+  public boolean publish(Event event) {
+    Objects.requireNonNull(event, "event");
+    if (!accepted(event)) {
+      rejected.incrementAndGet();
+      return false;
+    }
+    JournalRecord record = journal == null ? null : eventRecord(event);
+    lock.lock();
+    try {
+      ensureOpen();
+      if (record != null) {
+        journal.append(record);
+      }
+      addToWindow(event);
+    } finally {
+      lock.unlock();
+    }
+    if (journal != null) {
+      journal.awaitDurable();
+    }
+    published.incrementAndGet();
+    dispatch(event);
+    return true;
+  }
+
+  private static JournalRecord eventRecord(Event event) {
+    return new JournalRecord.EventRecord(
+        micros(event.timestamp()),
+        event.eventId(),
+        event.category().value(),
+        event.severity().value(),
+        EventJson.toBytes(event));
+  }
+
+  private void addToWindow(Event event) {
+    Slot existing = byId.get(event.eventId());
+    if (existing != null) {
+      existing.event = event;
+      return;
+    }
+    Slot slot = new Slot(event);
+    window.addLast(slot);
+    byId.put(event.eventId(), slot);
+    while (window.size() > config.maxEvents()) {
+      Slot evicted = window.removeFirst();
+      byId.remove(evicted.event.eventId());
+    }
+  }
+
+  private void dispatch(Event event) {
+    for (Subscriber subscriber : subscribers) {
+      if (!subscriber.wants(event)) {
+        continue;
+      }
+      try {
+        subscriber.handler.handle(event);
+      } catch (RuntimeException e) {
+        logHandlerFailure(subscriber, event, e);
+      }
+    }
+  }
+
+  private static void logHandlerFailure(Subscriber subscriber, Event event, RuntimeException e) {
+    long now = System.nanoTime();
+    synchronized (subscriber) {
+      if (subscriber.lastFailureLogNanos != 0
+          && now - subscriber.lastFailureLogNanos < FAILURE_LOG_INTERVAL_NANOS) {
+        subscriber.suppressedFailures++;
+        return;
+      }
+      long suppressed = subscriber.suppressedFailures;
+      subscriber.suppressedFailures = 0;
+      subscriber.lastFailureLogNanos = now;
+      LOG.error(
+          "event handler {} failed on event {}: {}{}",
+          subscriber.handler,
+          event.eventId(),
+          e.toString(),
+          suppressed == 0 ? "" : " (" + suppressed + " more failures not logged)");
+      LOG.debug("handler failure", e);
+    }
+  }
+
+  // ---- retrieval and management (seed §3.4) ----
+
+  /** The 100 most recent events, oldest first. */
+  public List<Event> getEvents() {
+    return getEvents(null, null, 100);
+  }
+
+  /**
+   * The most recent {@code limit} events of the window matching {@code category} and {@code
+   * severity} (null = any), oldest first. {@code limit <= 0} returns every match.
+   */
+  public List<Event> getEvents(
+      @Nullable EventCategory category, @Nullable EventSeverity severity, int limit) {
+    List<Event> newestFirst = new ArrayList<>(Math.min(limit <= 0 ? 64 : limit, 1024));
+    lock.lock();
+    try {
+      Iterator<Slot> it = window.descendingIterator();
+      while (it.hasNext() && (limit <= 0 || newestFirst.size() < limit)) {
+        Event event = it.next().event;
+        if ((category == null || event.category() == category)
+            && (severity == null || event.severity() == severity)) {
+          newestFirst.add(event);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    Collections.reverse(newestFirst);
+    return newestFirst;
+  }
+
+  /** The event with {@code eventId} if it is in the window. */
+  public Optional<Event> getEvent(String eventId) {
+    lock.lock();
+    try {
+      Slot slot = byId.get(eventId);
+      return slot == null ? Optional.empty() : Optional.of(slot.event);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Marks the event acknowledged and journals the acknowledgement (seed {@code
+   * acknowledge_event}). Publishes nothing itself: the ack commands publish the {@code
+   * UserActionEvent} naming who acknowledged.
+   *
+   * @return true if the event is in the window (acknowledging twice is true and journals once)
+   */
+  public boolean acknowledgeEvent(String eventId) {
+    lock.lock();
+    try {
+      ensureOpen();
+      Slot slot = byId.get(eventId);
+      if (slot == null) {
+        return false;
+      }
+      if (slot.event.acknowledged()) {
+        return true;
+      }
+      if (journal != null) {
+        journal.append(new JournalRecord.AckRecord(micros(clock.instant()), eventId));
+      }
+      slot.event = slot.event.withAcknowledged(true);
+    } finally {
+      lock.unlock();
+    }
+    if (journal != null) {
+      journal.awaitDurable();
+    }
+    return true;
+  }
+
+  /** Clears every event from the window (seed {@code clear_events()}); journaled. */
+  public int clearEvents() {
+    return clearEvents(null);
+  }
+
+  /**
+   * Clears events older than {@code olderThanDays} days (all when null) from the window and
+   * journals the clear, so it survives a restart. The journal itself keeps the events (retention
+   * deletes whole days).
+   *
+   * @return the number of events removed
+   * @throws IllegalArgumentException when {@code olderThanDays} is negative
+   */
+  public int clearEvents(@Nullable Integer olderThanDays) {
+    if (olderThanDays != null && olderThanDays < 0) {
+      throw new IllegalArgumentException(
+          "older_than_days must be >= 0, but was " + olderThanDays);
+    }
+    Instant now = clock.instant();
+    long cutoff =
+        olderThanDays == null
+            ? Long.MAX_VALUE
+            : micros(now.minus(Duration.ofDays(olderThanDays)));
+    int removed;
+    lock.lock();
+    try {
+      ensureOpen();
+      if (journal != null) {
+        journal.append(new JournalRecord.ClearRecord(micros(now), cutoff));
+      }
+      removed = removeOlderThan(cutoff);
+    } finally {
+      lock.unlock();
+    }
+    if (journal != null) {
+      journal.awaitDurable();
+    }
+    return removed;
+  }
+
+  private int removeOlderThan(long cutoffMicros) {
+    int removed = 0;
+    for (Iterator<Slot> it = window.iterator(); it.hasNext(); ) {
+      Slot slot = it.next();
+      if (micros(slot.event.timestamp()) < cutoffMicros) {
+        it.remove();
+        byId.remove(slot.event.eventId());
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Events accepted since start. */
+  public long publishedCount() {
+    return published.get();
+  }
+
+  /** Events rejected by filters since start. */
+  public long rejectedCount() {
+    return rejected.get();
+  }
+
+  /** Number of events in the window. */
+  public int windowSize() {
+    lock.lock();
+    try {
+      return window.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- start-up ----
+
+  /** An event's place in the window while replaying, before its JSON is parsed. */
+  private static final class Replayed {
+    final long timestampMicros;
+    byte[] json;
+    boolean acknowledged;
+
+    Replayed(long timestampMicros, byte[] json) {
+      this.timestampMicros = timestampMicros;
+      this.json = json;
+    }
+  }
+
+  /**
+   * Replays the journal through the same window rules the live manager applies (append, evict
+   * the oldest beyond {@code max_events}, acknowledge, clear), reading only each record's header;
+   * only the events that end up in the window are parsed.
+   */
+  private void rebuildWindow() {
+    LinkedHashMap<String, Replayed> replay = new LinkedHashMap<>();
+    long records = 0;
+    long started = System.nanoTime();
+    try (JournalReader reader = journal.reader()) {
+      for (Optional<JournalEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
+        records++;
+        JournalRecord record = next.get().record();
+        if (record instanceof JournalRecord.EventRecord event) {
+          Replayed existing = replay.get(event.eventId());
+          if (existing != null) {
+            existing.json = event.json();
+            existing.acknowledged = false;
+            continue;
+          }
+          replay.put(event.eventId(), new Replayed(event.timestampMicros(), event.json()));
+          if (replay.size() > config.maxEvents()) {
+            Iterator<Replayed> eldest = replay.values().iterator();
+            eldest.next();
+            eldest.remove();
+          }
+        } else if (record instanceof JournalRecord.AckRecord ack) {
+          Replayed target = replay.get(ack.eventId());
+          if (target != null) {
+            target.acknowledged = true;
+          }
+        } else if (record instanceof JournalRecord.ClearRecord clear) {
+          replay.values().removeIf(r -> r.timestampMicros < clear.cutoffMicros());
+        }
+      }
+    }
+    int unreadable = 0;
+    for (Map.Entry<String, Replayed> entry : replay.entrySet()) {
+      Event event;
+      try {
+        event = EventJson.fromBytes(entry.getValue().json);
+      } catch (IllegalArgumentException e) {
+        unreadable++;
+        LOG.warn(
+            "journal {}: event {} cannot be read back ({}); left out of the window",
+            journal.dir(),
+            entry.getKey(),
+            e.getMessage());
+        continue;
+      }
+      // The JSON is the event as published; acknowledgements came later as records.
+      addToWindow(event.withAcknowledged(event.acknowledged() || entry.getValue().acknowledged));
+    }
+    LOG.info(
+        "journal {}: rebuilt the window of {} event(s) from {} record(s) in {} ms{}",
+        journal.dir(),
+        window.size(),
+        records,
+        (System.nanoTime() - started) / 1_000_000,
+        unreadable == 0 ? "" : " (" + unreadable + " unreadable)");
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("event manager is closed");
+    }
+  }
+
+  /**
+   * Stops accepting events; later calls to publish, acknowledge and clear throw. Does not close
+   * the journal (its owner does). Idempotent.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  static long micros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+  }
+}
