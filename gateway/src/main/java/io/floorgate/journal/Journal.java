@@ -1,0 +1,445 @@
+package io.floorgate.journal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable, append-only log of everything the event system accepted: events, acknowledgements
+ * and clears, in one Chronicle Queue with daily files ({@code 20261129F.cq4}).
+ *
+ * <p>Threads: {@link #append} may be called from any thread. Each calling thread gets its own
+ * Chronicle appender (appenders are not thread-safe and are never shared); appends are serialised
+ * and {@link #append} returns the record's index once it is in the mapped file, which survives a
+ * crash of the process. {@link #awaitDurable} waits until it is on disk as {@link SyncPolicy} says.
+ * Readers ({@link #reader()}, {@link #cursor}) belong to the thread that uses them. One background
+ * thread, {@code floorgate-journal}, forces batches to disk and deletes expired days.
+ *
+ * <p>See {@code README.md} beside this class for the record format and the guarantees.
+ */
+public final class Journal implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+  private static final DateTimeFormatter CYCLE_FILE = DateTimeFormatter.ofPattern("yyyyMMdd'F'");
+  private static final String SUFFIX = ".cq4";
+
+  private final JournalOptions options;
+  private final SingleChronicleQueue queue;
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private final ThreadLocal<ExcerptAppender> appender = new ThreadLocal<>();
+  private final List<ExcerptAppender> appenders = new CopyOnWriteArrayList<>();
+  private final Set<Thread> waiters = ConcurrentHashMap.newKeySet();
+  private final List<JournalCursor> cursors = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService maintenance;
+
+  // Sync bookkeeping, guarded by appendLock (writes) and syncLock (forcing).
+  private final ReentrantLock syncLock = new ReentrantLock();
+  private final AtomicLong appended = new AtomicLong();
+  private volatile long synced;
+  private volatile boolean newFileSinceSync;
+  private volatile File currentFile;
+  /** Files rolled away from since the last sync: forced once more, then forgotten. */
+  private final Set<File> rolledFiles = ConcurrentHashMap.newKeySet();
+  private int lastCycle = Integer.MIN_VALUE;
+
+  private volatile boolean closed;
+
+  private Journal(JournalOptions options, SingleChronicleQueue queue) {
+    this.options = options;
+    this.queue = queue;
+    this.maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "floorgate-journal");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /**
+   * Opens (or creates) the journal in {@code options.dir()}, deletes expired days and starts the
+   * background sync.
+   *
+   * @throws UncheckedIOException when the directory cannot be created or opened
+   */
+  public static Journal open(JournalOptions options) {
+    Path dir = options.dir().toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create journal directory " + dir + ": " + e, e);
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UncheckedIOException(
+          new IOException("journal directory " + dir + " is not writable"));
+    }
+    SingleChronicleQueue queue =
+        SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
+    Journal journal = new Journal(options, queue);
+    journal.purgeExpired();
+    if (options.sync() == SyncPolicy.BATCH) {
+      long every = options.syncInterval().toNanos();
+      journal.maintenance.scheduleWithFixedDelay(
+          journal::syncQuietly, every, every, TimeUnit.NANOSECONDS);
+    }
+    if (options.retentionDays() > 0) {
+      journal.maintenance.scheduleWithFixedDelay(
+          journal::purgeQuietly, 1, 1, TimeUnit.HOURS);
+    }
+    return journal;
+  }
+
+  public Path dir() {
+    return options.dir();
+  }
+
+  public JournalOptions options() {
+    return options;
+  }
+
+  /**
+   * Appends a record and returns its index. On return the record is in the mapped file: a crash
+   * of the process does not lose it; see {@link #awaitDurable} for power loss.
+   *
+   * @throws IllegalStateException when the journal is closed
+   */
+  public long append(JournalRecord record) {
+    byte[] bytes = RecordCodec.encode(record);
+    appendLock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("journal " + options.dir() + " is closed");
+      }
+      ExcerptAppender out = appenderForThisThread();
+      try (DocumentContext dc = out.writingDocument()) {
+        dc.wire().bytes().write(bytes);
+      }
+      int cycle = out.cycle();
+      if (cycle != lastCycle) {
+        lastCycle = cycle;
+        File previous = currentFile;
+        if (previous != null) {
+          rolledFiles.add(previous);
+        }
+        currentFile = out.currentFile();
+        newFileSinceSync = true;
+      }
+      appended.incrementAndGet();
+      return out.lastIndexAppended();
+    } finally {
+      appendLock.unlock();
+      wakeReaders();
+    }
+  }
+
+  /**
+   * Waits until everything appended so far is as durable as the sync policy promises before
+   * {@code publish} returns: for {@link SyncPolicy#ALWAYS}, forced to disk (one fsync serves every
+   * thread waiting at the time); for the others, nothing to wait for.
+   */
+  public void awaitDurable() {
+    if (options.sync() != SyncPolicy.ALWAYS) {
+      return;
+    }
+    long target = appended.get();
+    if (synced >= target) {
+      return;
+    }
+    sync(target);
+  }
+
+  /** Forces every record appended so far to disk, whatever the policy. */
+  public void sync() {
+    sync(appended.get());
+  }
+
+  private void sync(long target) {
+    syncLock.lock();
+    try {
+      if (synced >= target) {
+        return; // another thread's fsync covered us
+      }
+      // Read the count first: every record it covers already updated the files below.
+      long covering = appended.get();
+      boolean newFile = newFileSinceSync;
+      newFileSinceSync = false;
+      for (File rolled : List.copyOf(rolledFiles)) {
+        force(rolled.toPath());
+        rolledFiles.remove(rolled);
+      }
+      File current = currentFile;
+      if (current != null) {
+        force(current.toPath());
+      }
+      force(options.dir().resolve("metadata.cq4t"));
+      if (newFile) {
+        forceDirectory(options.dir());
+      }
+      synced = covering;
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  private static void force(Path file) {
+    if (!Files.exists(file)) {
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot force " + file + " to disk: " + e.getMessage(), e);
+    }
+  }
+
+  private static void forceDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some file systems refuse fsync on a directory; the files themselves were forced.
+      LOG.debug("cannot force directory {}: {}", dir, e.toString());
+    }
+  }
+
+  private void syncQuietly() {
+    try {
+      if (!closed && synced < appended.get()) {
+        sync();
+      }
+    } catch (RuntimeException e) {
+      LOG.error("journal {}: background sync failed: {}", options.dir(), e.getMessage());
+    }
+  }
+
+  private ExcerptAppender appenderForThisThread() {
+    ExcerptAppender out = appender.get();
+    if (out == null) {
+      out = queue.createAppender();
+      appender.set(out);
+      appenders.add(out);
+    }
+    return out;
+  }
+
+  /** A reader from the first record, not persisted. For the calling thread only. */
+  public JournalReader reader() {
+    ensureOpen();
+    return new JournalReader(this, queue);
+  }
+
+  /**
+   * A named cursor whose position survives restarts (Chronicle named tailer). For one thread only;
+   * names are unique per consumer ({@code alerts}, {@code bridge}).
+   */
+  public JournalCursor cursor(String name) {
+    ensureOpen();
+    JournalCursor cursor = new JournalCursor(this, queue, name);
+    cursors.add(cursor);
+    return cursor;
+  }
+
+  void forget(JournalCursor cursor) {
+    cursors.remove(cursor);
+  }
+
+  /** Index of the last record, or -1 when the journal is empty. */
+  public long lastIndex() {
+    ensureOpen();
+    long last = queue.lastIndex();
+    return last < 0 ? -1 : last;
+  }
+
+  /** Number of records from {@code fromIndex} (inclusive) to the end. */
+  public long countFrom(long fromIndex) {
+    ensureOpen();
+    long last = queue.lastIndex();
+    if (last < 0 || fromIndex > last) {
+      return 0;
+    }
+    long first = Math.max(fromIndex, queue.firstIndex());
+    return queue.countExcerpts(first, last) + 1;
+  }
+
+  /** Total size of the journal's files in bytes (sparse files count their allocated size). */
+  public long sizeBytes() {
+    long total = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(options.dir())) {
+      for (Path file : files) {
+        total += Files.size(file);
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot size journal {}: {}", options.dir(), e.toString());
+    }
+    return total;
+  }
+
+  /**
+   * Waits up to {@code timeoutNanos} for a record to be appended in this process after the caller
+   * found nothing to read. Records appended by other processes are seen at the next poll.
+   */
+  void awaitAppend(long timeoutNanos) {
+    Thread me = Thread.currentThread();
+    waiters.add(me);
+    try {
+      LockSupport.parkNanos(this, timeoutNanos);
+    } finally {
+      waiters.remove(me);
+    }
+  }
+
+  private void wakeReaders() {
+    if (!waiters.isEmpty()) {
+      for (Thread waiter : waiters) {
+        LockSupport.unpark(waiter);
+      }
+    }
+  }
+
+  /**
+   * Deletes the daily files older than {@code retention_days} full days (today's file and the
+   * last {@code retention_days} days are kept). A cursor still behind a deleted day would skip its
+   * unread records: that is logged as an error naming the cursor.
+   *
+   * @return the files deleted
+   */
+  public List<Path> purgeExpired() {
+    if (options.retentionDays() <= 0) {
+      return List.of();
+    }
+    LocalDate today = LocalDate.now(options.clock().withZone(ZoneOffset.UTC));
+    LocalDate oldestKept = today.minusDays(options.retentionDays());
+    List<Path> deleted = new ArrayList<>();
+    Set<String> warned = new HashSet<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(options.dir(), "*" + SUFFIX)) {
+      for (Path file : files) {
+        LocalDate day = dayOf(file);
+        if (day == null || !day.isBefore(oldestKept)) {
+          continue;
+        }
+        int cycle = (int) day.toEpochDay();
+        for (JournalCursor cursor : cursors) {
+          long position = cursor.position();
+          if (position >= 0
+              && queue.rollCycle().toCycle(position) <= cycle
+              && warned.add(cursor.name())) {
+            LOG.error(
+                "journal {}: retention ({} days) deletes {} while cursor '{}' has not read it;"
+                    + " its unread records there are skipped",
+                options.dir(),
+                options.retentionDays(),
+                file.getFileName(),
+                cursor.name());
+          }
+        }
+        Files.deleteIfExists(file);
+        deleted.add(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "journal " + options.dir() + ": retention failed: " + e.getMessage(), e);
+    }
+    if (!deleted.isEmpty()) {
+      queue.refreshDirectoryListing();
+      LOG.info(
+          "journal {}: retention ({} days) deleted {} file(s): {}",
+          options.dir(),
+          options.retentionDays(),
+          deleted.size(),
+          deleted.stream().map(p -> p.getFileName().toString()).toList());
+    }
+    return deleted;
+  }
+
+  private void purgeQuietly() {
+    try {
+      purgeExpired();
+    } catch (RuntimeException e) {
+      LOG.error("{}", e.getMessage());
+    }
+  }
+
+  private static LocalDate dayOf(Path file) {
+    String name = file.getFileName().toString();
+    try {
+      return LocalDate.parse(name.substring(0, name.length() - SUFFIX.length()), CYCLE_FILE);
+    } catch (DateTimeParseException | StringIndexOutOfBoundsException e) {
+      return null;
+    }
+  }
+
+  void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("journal " + options.dir() + " is closed");
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Forces what was appended to disk (unless the policy is {@code none}), then closes the queue.
+   * Idempotent. Appends after close throw.
+   */
+  @Override
+  public void close() {
+    appendLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      appendLock.unlock();
+    }
+    maintenance.shutdownNow();
+    try {
+      maintenance.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (options.sync() != SyncPolicy.NONE) {
+      try {
+        sync();
+      } catch (RuntimeException e) {
+        LOG.error("journal {}: final sync failed: {}", options.dir(), e.getMessage());
+      }
+    }
+    for (JournalCursor cursor : cursors) {
+      cursor.closeQuietly();
+    }
+    for (ExcerptAppender out : appenders) {
+      out.singleThreadedCheckReset();
+      out.close();
+    }
+    queue.close();
+    wakeReaders();
+  }
+}

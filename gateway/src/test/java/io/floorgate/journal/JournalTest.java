@@ -1,0 +1,228 @@
+package io.floorgate.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+  @TempDir Path dir;
+
+  private static JournalRecord.EventRecord event(String id) {
+    return new JournalRecord.EventRecord(
+        1_000_000L, id, "threshold", "warning", ("{\"event_id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static List<JournalRecord> readAll(Journal journal) {
+    List<JournalRecord> records = new ArrayList<>();
+    try (JournalReader reader = journal.reader()) {
+      for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
+        records.add(e.get().record());
+      }
+    }
+    return records;
+  }
+
+  @Test
+  void append_thenRead_returnsEveryRecordInOrder() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      long first = journal.append(event("a"));
+      journal.append(new JournalRecord.AckRecord(2_000_000L, "a"));
+      long last = journal.append(new JournalRecord.ClearRecord(3_000_000L, Long.MAX_VALUE));
+
+      assertThat(last).isGreaterThan(first);
+      assertThat(journal.lastIndex()).isEqualTo(last);
+      assertThat(readAll(journal))
+          .containsExactly(
+              event("a"),
+              new JournalRecord.AckRecord(2_000_000L, "a"),
+              new JournalRecord.ClearRecord(3_000_000L, Long.MAX_VALUE));
+      assertThat(journal.countFrom(first)).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void reopen_readsWhatWasWrittenBefore() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      journal.append(event("a"));
+      journal.append(event("b"));
+    }
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      journal.append(event("c"));
+      assertThat(readAll(journal)).containsExactly(event("a"), event("b"), event("c"));
+    }
+  }
+
+  @Test
+  void cursor_resumesAfterReopenWhereItCommitted() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      for (String id : List.of("a", "b", "c")) {
+        journal.append(event(id));
+      }
+      JournalCursor cursor = journal.cursor("alerts");
+      List<String> seen = new ArrayList<>();
+      assertThat(cursor.poll(e -> seen.add(id(e)))).isTrue();
+      assertThat(cursor.poll(e -> false)).as("declined: stays").isFalse();
+      assertThat(cursor.lag()).isEqualTo(2);
+      assertThat(seen).containsExactly("a");
+    }
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      JournalCursor cursor = journal.cursor("alerts");
+      List<String> seen = new ArrayList<>();
+      while (cursor.poll(e -> seen.add(id(e)))) {
+        // drain
+      }
+      assertThat(seen).containsExactly("b", "c");
+      assertThat(cursor.lag()).isZero();
+      JournalCursor other = journal.cursor("bridge");
+      assertThat(other.poll(e -> true)).isTrue();
+      assertThat(other.lag()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void cursor_handlerThatThrows_seesTheSameRecordAgain() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      journal.append(event("a"));
+      JournalCursor cursor = journal.cursor("alerts");
+
+      assertThatThrownBy(
+              () ->
+                  cursor.poll(
+                      e -> {
+                        throw new IllegalStateException("broker down");
+                      }))
+          .hasMessage("broker down");
+
+      List<String> seen = new ArrayList<>();
+      assertThat(cursor.poll(e -> seen.add(id(e)))).isTrue();
+      assertThat(seen).containsExactly("a");
+    }
+  }
+
+  @Test
+  void corruptRecord_isSkippedAndTheRestIsRead() throws IOException {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      journal.append(event("first"));
+      journal.append(event("second-xxxxxxxxxxxxxxxx"));
+      journal.append(event("third"));
+    }
+    Path file = cycleFile();
+    byte[] bytes = Files.readAllBytes(file);
+    int at = indexOf(bytes, "second-xxxxxxxxxxxxxxxx".getBytes(StandardCharsets.UTF_8));
+    assertThat(at).isPositive();
+    bytes[at + 3] ^= 0x5A; // flip bits inside the record body: the checksum must catch it
+    Files.write(file, bytes);
+
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      assertThat(readAll(journal)).containsExactly(event("first"), event("third"));
+      journal.append(event("fourth"));
+      assertThat(readAll(journal)).containsExactly(event("first"), event("third"), event("fourth"));
+    }
+  }
+
+  @Test
+  void retention_deletesExpiredDaysAndKeepsToday() throws IOException {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      journal.append(event("today"));
+    }
+    Path old = dir.resolve("20200101F.cq4");
+    Files.write(old, new byte[] {1, 2, 3});
+    Path recent = dir.resolve(java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2)
+        .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'F'")) + ".cq4");
+    Files.copy(cycleFile(), recent);
+
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir).withRetentionDays(30))) {
+      assertThat(old).doesNotExist();
+      assertThat(recent).exists();
+      assertThat(journal.purgeExpired()).isEmpty();
+    }
+    Files.delete(recent);
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir).withRetentionDays(30))) {
+      assertThat(readAll(journal)).containsExactly(event("today"));
+    }
+  }
+
+  @Test
+  void retentionZero_keepsEverything() throws IOException {
+    Path old = dir.resolve("20200101F.cq4");
+    Files.createDirectories(dir);
+    Files.write(old, new byte[] {1});
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir).withRetentionDays(0))) {
+      assertThat(journal.purgeExpired()).isEmpty();
+    }
+    assertThat(old).exists();
+  }
+
+  @Test
+  void syncAlways_appendsAndSurvivesReopen() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir).withSync(SyncPolicy.ALWAYS))) {
+      journal.append(event("a"));
+      journal.awaitDurable();
+      journal.append(event("b"));
+      journal.awaitDurable();
+    }
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      assertThat(readAll(journal)).containsExactly(event("a"), event("b"));
+    }
+  }
+
+  @Test
+  void closedJournal_refusesAppends() {
+    Journal journal = Journal.open(JournalOptions.defaults(dir));
+    journal.close();
+    journal.close();
+
+    assertThatThrownBy(() -> journal.append(event("late")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is closed");
+  }
+
+  @Test
+  void unwritableDirectory_failsToOpenNamingIt() throws IOException {
+    Path file = dir.resolve("not-a-dir");
+    Files.write(file, new byte[0]);
+
+    assertThatThrownBy(() -> Journal.open(JournalOptions.defaults(file.resolve("journal"))))
+        .hasMessageContaining("cannot create journal directory")
+        .hasMessageContaining("not-a-dir");
+  }
+
+  @Test
+  void syncPolicy_parsesAndRejectsUnknown() {
+    assertThat(SyncPolicy.parse("ALWAYS")).isEqualTo(SyncPolicy.ALWAYS);
+    assertThatThrownBy(() -> SyncPolicy.parse("fsync"))
+        .hasMessage("sync must be one of [none, batch, always], but was 'fsync'");
+  }
+
+  private static String id(JournalEntry entry) {
+    return ((JournalRecord.EventRecord) entry.record()).eventId();
+  }
+
+  private Path cycleFile() throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith("F.cq4")).findFirst().orElseThrow();
+    }
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
