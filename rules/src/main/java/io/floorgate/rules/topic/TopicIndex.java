@@ -1,0 +1,113 @@
+package io.floorgate.rules.topic;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A topic tree: values registered under MQTT topic filters, looked up by topic name. A lookup costs
+ * the levels of the topic and the filters that match it, not the number of filters.
+ *
+ * <p>Matching follows MQTT 3.1.1 §4.7: {@code +} matches one level, {@code #} the parent level and
+ * any below; filters starting with a wildcard do not match topics starting with {@code $}.
+ *
+ * <p>Not thread-safe while it is being built; safe to share for lookups once built (the rule set
+ * builds one and never changes it).
+ *
+ * @param <T> the registered values
+ */
+public final class TopicIndex<T> {
+  private final Level<T> root = new Level<>();
+  private int size;
+
+  private static final class Level<T> {
+    final Map<String, Level<T>> children = new HashMap<>(4);
+    Level<T> plus;
+    final List<T> exact = new ArrayList<>(1);
+    final List<T> hash = new ArrayList<>(1);
+
+    Level<T> child(String name) {
+      return children.computeIfAbsent(name, k -> new Level<>());
+    }
+  }
+
+  /** Registers {@code value} under {@code filter}; the filter must be valid. */
+  public void add(String filter, T value) {
+    String error = TopicFilter.filterError(filter);
+    if (error != null) {
+      throw new IllegalArgumentException(error);
+    }
+    Level<T> level = root;
+    for (String name : filter.split("/", -1)) {
+      if (name.equals("#")) {
+        level.hash.add(value);
+        size++;
+        return;
+      }
+      if (name.equals("+")) {
+        if (level.plus == null) {
+          level.plus = new Level<>();
+        }
+        level = level.plus;
+      } else {
+        level = level.child(name);
+      }
+    }
+    level.exact.add(value);
+    size++;
+  }
+
+  /** Number of registrations. */
+  public int size() {
+    return size;
+  }
+
+  /** Every value whose filter matches {@code topic}, each registration once. */
+  public List<T> match(String topic) {
+    List<T> out = new ArrayList<>(2);
+    String[] levels = split(topic);
+    boolean system = topic.startsWith("$");
+    collect(root, levels, 0, system, out);
+    return out;
+  }
+
+  private void collect(Level<T> level, String[] levels, int depth, boolean system, List<T> out) {
+    boolean wildcardsAllowed = !(system && depth == 0);
+    if (wildcardsAllowed) {
+      // '#' matches the parent level too: "a/#" matches "a".
+      out.addAll(level.hash);
+    }
+    if (depth == levels.length) {
+      out.addAll(level.exact);
+      return;
+    }
+    Level<T> next = level.children.get(levels[depth]);
+    if (next != null) {
+      collect(next, levels, depth + 1, system, out);
+    }
+    if (wildcardsAllowed && level.plus != null) {
+      collect(level.plus, levels, depth + 1, system, out);
+    }
+  }
+
+  private static String[] split(String topic) {
+    int count = 1;
+    for (int i = 0; i < topic.length(); i++) {
+      if (topic.charAt(i) == '/') {
+        count++;
+      }
+    }
+    String[] levels = new String[count];
+    int start = 0;
+    int n = 0;
+    for (int i = 0; i < topic.length(); i++) {
+      if (topic.charAt(i) == '/') {
+        levels[n++] = topic.substring(start, i);
+        start = i + 1;
+      }
+    }
+    levels[n] = topic.substring(start);
+    return levels;
+  }
+}
