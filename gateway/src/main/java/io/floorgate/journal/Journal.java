@@ -419,7 +419,8 @@ public final class Journal implements AutoCloseable {
     } finally {
       appendLock.unlock();
     }
-    maintenance.shutdownNow();
+    // shutdown, not shutdownNow: an interrupt during fsync would close the channel under it.
+    maintenance.shutdown();
     try {
       maintenance.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
