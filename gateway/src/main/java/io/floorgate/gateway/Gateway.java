@@ -1,0 +1,207 @@
+package io.floorgate.gateway;
+
+import io.floorgate.events.EventManager;
+import io.floorgate.gateway.alerts.AlarmBoard;
+import io.floorgate.gateway.alerts.AlertRepublisher;
+import io.floorgate.gateway.broker.Broker;
+import io.floorgate.gateway.config.GatewayConfig;
+import io.floorgate.gateway.ingest.Ingest;
+import io.floorgate.journal.Journal;
+import io.floorgate.journal.JournalOptions;
+import io.floorgate.rules.RuleFile;
+import io.floorgate.rules.RuleSet;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every part from a validated {@link GatewayConfig}, by hand, in
+ * dependency order, and closes them again.
+ *
+ * <p>Start order: journal, event manager (window rebuilt), rules, ingest, broker (the MQTT
+ * listener opens only now, so no message is accepted that would not be evaluated), alert
+ * republisher. Shutdown runs the other way round, except that the broker goes first so no new
+ * message arrives while ingest drains.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final GatewayConfig config;
+  private final Deque<Step> started = new ArrayDeque<>();
+  private @Nullable Journal journal;
+  private EventManager events;
+  private RuleSet rules;
+  private Ingest ingest;
+  private Broker broker;
+  private @Nullable AlertRepublisher republisher;
+  private boolean closed;
+
+  /** A started part and how to stop it. */
+  private record Step(String name, AutoCloseable closer) {}
+
+  private Gateway(GatewayConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts a gateway. On failure, whatever had started is stopped again and the exception says
+   * what failed.
+   *
+   * @throws GatewayStartException naming the part that failed and why
+   */
+  public static Gateway start(GatewayConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** {@link #start(GatewayConfig)} with a clock (tests move time). */
+  public static Gateway start(GatewayConfig config, Clock clock) {
+    Gateway gateway = new Gateway(config);
+    try {
+      gateway.startParts(clock);
+      return gateway;
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e instanceof GatewayStartException g ? g : new GatewayStartException(e.getMessage(), e);
+    }
+  }
+
+  private void startParts(Clock clock) {
+    long begin = System.nanoTime();
+    if (config.eventNotification().persistenceEnabled()) {
+      Journal opened =
+          Journal.open(
+              new JournalOptions(
+                  config.journal().dir(),
+                  config.journal().sync(),
+                  config.journal().syncInterval(),
+                  config.journal().retentionDays(),
+                  clock));
+      journal = opened;
+      started.push(new Step("journal", opened));
+      events = EventManager.open(config.eventNotification(), opened, clock);
+    } else {
+      LOG.warn(
+          "EVENT_NOTIFICATION.persistence_enabled is false: events are not journaled, alerts are"
+              + " published at most once and nothing survives a restart");
+      events = EventManager.inMemory(config.eventNotification(), clock);
+    }
+    started.push(new Step("event manager", events));
+
+    RuleFile.Result loaded = RuleFile.load(config.rules().file(), config.rules().stateTopics());
+    if (!loaded.ok()) {
+      throw new GatewayStartException(new RuleFile.InvalidRulesException(loaded.problems()).getMessage());
+    }
+    rules = loaded.orThrow();
+
+    // The broker is created before ingest (ingest publishes alarm states through it) but starts
+    // after it.
+    Ingest[] sink = new Ingest[1];
+    broker = new Broker(config.broker(), message -> sink[0].offer(message), clock);
+    AlarmBoard alarms =
+        new AlarmBoard(
+            config.alarmTopic(),
+            config.gatewayId(),
+            config.alerts().qos(),
+            broker,
+            config.eventNotification().defaultAlertSeverity());
+    ingest =
+        new Ingest(
+            config.ingest(),
+            config.rules().stateTopics(),
+            config.alerts().ackTopic(),
+            config.broker().maxPayloadBytes(),
+            rules,
+            events,
+            alarms,
+            clock);
+    sink[0] = ingest;
+    ingest.start();
+    started.push(new Step("ingest", ingest));
+
+    broker.start();
+    started.push(new Step("broker", broker));
+
+    if (journal != null) {
+      republisher =
+          AlertRepublisher.start(
+              journal, config.alertTopic(), config.gatewayId(), config.alerts().qos(), broker);
+      // Close order: the broker first (no new input), then the republisher; slip it under.
+      Step brokerStep = started.pop();
+      started.push(new Step("alert republisher", republisher));
+      started.push(brokerStep);
+    } else {
+      events.subscribe(
+          AlertRepublisher.direct(
+              config.alertTopic(), config.gatewayId(), config.alerts().qos(), broker));
+    }
+
+    LOG.info(
+        "Floorgate {} started in {} ms: config={}, mqtt={}:{}, rules={} from {}, journal={},"
+            + " sync={}, retention={} days",
+        config.gatewayId(),
+        (System.nanoTime() - begin) / 1_000_000,
+        config.describeSource(),
+        config.broker().host(),
+        broker.port(),
+        rules.size(),
+        config.rules().file(),
+        journal == null ? "off" : config.journal().dir().toAbsolutePath(),
+        config.journal().sync(),
+        config.journal().retentionDays());
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /** The port the MQTT listener is bound to. */
+  public int mqttPort() {
+    return broker.port();
+  }
+
+  public EventManager events() {
+    return events;
+  }
+
+  public RuleSet rules() {
+    return ingest.rules();
+  }
+
+  public Ingest ingest() {
+    return ingest;
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  /** The journal, when persistence is enabled. */
+  public @Nullable Journal journal() {
+    return journal;
+  }
+
+  /**
+   * Stops everything in reverse order (the broker first), each step bounded, logging progress.
+   * Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    while (!started.isEmpty()) {
+      Step step = started.pop();
+      long begin = System.nanoTime();
+      try {
+        step.closer().close();
+        LOG.info("stopped {} in {} ms", step.name(), (System.nanoTime() - begin) / 1_000_000);
+      } catch (Exception e) {
+        LOG.error("stopping {} failed: {}", step.name(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.floorgate.gateway.alerts;
+
+import io.floorgate.events.Event;
+import io.floorgate.events.EventHandler;
+import io.floorgate.events.EventJson;
+import io.floorgate.gateway.broker.MessagePublisher;
+import io.floorgate.gateway.config.TopicTemplate;
+import io.floorgate.journal.Journal;
+import io.floorgate.journal.JournalCursor;
+import io.floorgate.journal.JournalEntry;
+import io.floorgate.journal.JournalRecord;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes every journaled event on the embedded broker at {@code alerts.topic} (default {@code
+ * alerts/{severity}/{category}}), payload = the event's JSON as journaled.
+ *
+ * <p>It reads the journal with its own persisted cursor ({@code alerts}) and moves it only after
+ * the broker took the message, so an event journaled before a crash is published after the
+ * restart: at least once (receivers de-duplicate by {@code event_id}). When the broker cannot
+ * route a message (a subscriber's queue full), the same event is tried again after a short back
+ * off.
+ *
+ * <p>Owns one thread, {@code floorgate-alerts}. With persistence disabled there is no journal to
+ * read: {@link #direct} publishes from an event handler instead, at most once.
+ */
+public final class AlertRepublisher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertRepublisher.class);
+  /** The cursor's name in the journal. */
+  public static final String CURSOR = "alerts";
+
+  private final Journal journal;
+  private final TopicTemplate template;
+  private final String gatewayId;
+  private final int qos;
+  private final MessagePublisher broker;
+  private final Thread thread;
+  private final AtomicLong republished = new AtomicLong();
+  private volatile boolean running = true;
+  private volatile JournalCursor cursor;
+  private long backoffMillis;
+
+  private AlertRepublisher(
+      Journal journal, TopicTemplate template, String gatewayId, int qos, MessagePublisher broker) {
+    this.journal = journal;
+    this.template = template;
+    this.gatewayId = gatewayId;
+    this.qos = qos;
+    this.broker = broker;
+    this.thread = new Thread(this::run, "floorgate-alerts");
+  }
+
+  /** Starts republishing from the journal, resuming at the cursor. */
+  public static AlertRepublisher start(
+      Journal journal, TopicTemplate template, String gatewayId, int qos, MessagePublisher broker) {
+    AlertRepublisher republisher = new AlertRepublisher(journal, template, gatewayId, qos, broker);
+    republisher.thread.start();
+    return republisher;
+  }
+
+  /**
+   * For persistence disabled: a handler that publishes each event as it is accepted. Nothing is
+   * re-sent after a crash or a failed delivery.
+   */
+  public static EventHandler direct(
+      TopicTemplate template, String gatewayId, int qos, MessagePublisher broker) {
+    return event -> {
+      String topic = topic(template, gatewayId, event.severity().value(), event.category().value(),
+          event.source());
+      if (!broker.publish(topic, EventJson.toBytes(event), qos, false)) {
+        LOG.warn("event {} was not delivered to every subscriber of '{}'", event.eventId(), topic);
+      }
+    };
+  }
+
+  private void run() {
+    try {
+      cursor = journal.cursor(CURSOR);
+      while (running) {
+        boolean consumed;
+        try {
+          consumed = cursor.poll(this::republish);
+        } catch (IllegalStateException e) {
+          if (!running) {
+            break;
+          }
+          throw e;
+        }
+        if (consumed) {
+          backoffMillis = 0;
+        } else if (backoffMillis > 0) {
+          sleep(backoffMillis);
+        } else {
+          cursor.await(100, TimeUnit.MILLISECONDS);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("alert republishing stopped: {}", e.toString(), e);
+    } finally {
+      if (cursor != null) {
+        cursor.close();
+      }
+    }
+  }
+
+  private boolean republish(JournalEntry entry) {
+    if (!(entry.record() instanceof JournalRecord.EventRecord event)) {
+      return true; // acknowledgements and clears are not republished
+    }
+    String source = template.placeholders().contains("source") ? sourceOf(event) : "";
+    String topic = topic(template, gatewayId, event.severity(), event.category(), source);
+    if (broker.publish(topic, event.json(), qos, false)) {
+      republished.incrementAndGet();
+      return true;
+    }
+    backoffMillis = backoffMillis == 0 ? 10 : Math.min(1_000, backoffMillis * 2);
+    if (backoffMillis == 10) {
+      LOG.warn("cannot deliver event {} on '{}' yet; retrying", event.eventId(), topic);
+    }
+    return false;
+  }
+
+  private static String sourceOf(JournalRecord.EventRecord event) {
+    Object source = EventJson.readObject(event.json()).get("source");
+    return source == null ? Event.DEFAULT_SOURCE : source.toString();
+  }
+
+  private static String topic(
+      TopicTemplate template, String gatewayId, String severity, String category, String source) {
+    Map<String, String> values = new HashMap<>(8);
+    values.put("severity", severity);
+    values.put("category", category);
+    values.put("source", source);
+    values.put("gateway_id", gatewayId);
+    return template.render(values);
+  }
+
+  private static void sleep(long millis) {
+    // park, not sleep: close() wakes us without interrupting (an interrupt during file I/O
+    // would close the journal's channels).
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+  }
+
+  /** Events published since start. */
+  public long republished() {
+    return republished.get();
+  }
+
+  /** Journaled records the cursor has not passed yet (events and others). */
+  public long lag() {
+    JournalCursor current = cursor;
+    return current == null ? 0 : current.lag();
+  }
+
+  /** Stops the thread (within 5 s); the cursor stays where it was. Idempotent. */
+  @Override
+  public void close() {
+    running = false;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("alert republisher did not stop within 5 s");
+    }
+  }
+}

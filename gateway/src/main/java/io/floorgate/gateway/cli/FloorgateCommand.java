@@ -1,0 +1,32 @@
+package io.floorgate.gateway.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code floorgate}: with no sub-command it runs the gateway on its embedded defaults, like
+ * {@code floorgate run}.
+ */
+@Command(
+    name = "floorgate",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "MQTT edge gateway: embedded broker, threshold alarms, durable event journal.",
+    subcommands = {RunCommand.class})
+public final class FloorgateCommand implements Callable<Integer> {
+  /** Returned by {@code run} when the gateway started: main must not exit. */
+  public static final int KEEP_RUNNING = -1;
+
+  /** The command line with Floorgate's conventions (exit codes, error output). */
+  public static CommandLine commandLine() {
+    CommandLine line = new CommandLine(new FloorgateCommand());
+    line.setCaseInsensitiveEnumValuesAllowed(true);
+    return line;
+  }
+
+  @Override
+  public Integer call() {
+    return new RunCommand().call();
+  }
+}

@@ -1,0 +1,59 @@
+package io.floorgate.gateway.cli;
+
+import io.floorgate.gateway.Gateway;
+import io.floorgate.gateway.GatewayStartException;
+import io.floorgate.gateway.config.ConfigException;
+import io.floorgate.gateway.config.ConfigLoader;
+import io.floorgate.gateway.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code floorgate run [--config FILE]}: starts the gateway and runs until SIGTERM or Ctrl-C. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run the gateway (on the embedded defaults without --config).")
+final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "YAML configuration (see config/gateway.yaml). Default: embedded defaults.")
+  Path config;
+
+  @Override
+  public Integer call() {
+    GatewayConfig loaded;
+    try {
+      loaded = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config).orThrow();
+    } catch (ConfigException e) {
+      LOG.error("{}", e.getMessage());
+      return 2;
+    }
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(loaded);
+    } catch (GatewayStartException e) {
+      LOG.error("Floorgate did not start: {}", e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("shutting down");
+                  gateway.close();
+                  LOG.info("Floorgate stopped");
+                },
+                "floorgate-shutdown"));
+    // Ctrl-C is an operator's normal way to stop it: exit 0 after the same clean shutdown as
+    // SIGTERM (which exits 143, as systemd expects).
+    sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(0));
+    return FloorgateCommand.KEEP_RUNNING;
+  }
+}

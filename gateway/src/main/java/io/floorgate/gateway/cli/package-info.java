@@ -1,0 +1,5 @@
+/** The {@code floorgate} command line (picocli): run, and the admin tools. */
+@NullMarked
+package io.floorgate.gateway.cli;
+
+import org.jspecify.annotations.NullMarked;

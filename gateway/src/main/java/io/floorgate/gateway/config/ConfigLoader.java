@@ -1,0 +1,307 @@
+package io.floorgate.gateway.config;
+
+import io.floorgate.events.EventNotificationConfig;
+import io.floorgate.events.EventSeverity;
+import io.floorgate.journal.SyncPolicy;
+import io.floorgate.rules.topic.TopicFilter;
+import io.floorgate.rules.tree.Location;
+import io.floorgate.rules.tree.MapReader;
+import io.floorgate.rules.tree.Node;
+import io.floorgate.rules.tree.Problem;
+import io.floorgate.rules.tree.TreeReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads the gateway's YAML configuration ({@code config/gateway.yaml} documents every key).
+ * Missing keys take the embedded defaults; unknown keys, wrong types and bad values are problems
+ * naming the key, file, line and column. Every problem is collected: a file with any yields no
+ * configuration. Relative paths are resolved against the working directory.
+ */
+public final class ConfigLoader {
+  static final Set<String> ALERT_PLACEHOLDERS = Set.of("severity", "category", "source", "gateway_id");
+  static final Set<String> ALARM_PLACEHOLDERS = Set.of("rule_id", "gateway_id");
+
+  private static final Set<String> TOP =
+      Set.of("gateway_id", "broker", "rules", "ingest", "journal", "alerts", "EVENT_NOTIFICATION");
+  private static final Set<String> BROKER =
+      Set.of("host", "port", "max_payload_bytes", "data_dir", "persistence");
+  private static final Set<String> RULES = Set.of("file", "state_topics");
+  private static final Set<String> INGEST =
+      Set.of("queue_capacity", "simulation_topics", "optimization_topics", "error_report_interval");
+  private static final Set<String> JOURNAL = Set.of("dir", "retention_days", "sync", "sync_interval");
+  private static final Set<String> ALERTS = Set.of("topic", "qos", "ack_topic", "alarm_topic");
+  private static final Set<String> EVENT_NOTIFICATION =
+      Set.of(
+          "persistence_enabled",
+          "max_events",
+          "default_alert_severity",
+          "publish_state_changes",
+          "publish_threshold_breaches",
+          "publish_simulation_results");
+
+  private final List<Problem> problems = new ArrayList<>();
+  private final String file;
+
+  private ConfigLoader(String file) {
+    this.file = file;
+  }
+
+  /**
+   * What reading a configuration gave.
+   *
+   * @param config present exactly when {@code problems} is empty
+   */
+  public record Result(Optional<GatewayConfig> config, List<Problem> problems) {
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+
+    /** The configuration, or a {@link ConfigException} listing every problem. */
+    public GatewayConfig orThrow() {
+      if (config.isPresent()) {
+        return config.get();
+      }
+      String what = problems.isEmpty() ? "the configuration" : problems.get(0).location().file();
+      throw new ConfigException(what, problems);
+    }
+  }
+
+  /** The embedded defaults: loopback on 1883, rules from config/rules.yaml, journal under data/. */
+  public static GatewayConfig defaults() {
+    return parse("", "<defaults>", Optional.empty()).orThrow();
+  }
+
+  /** Reads {@code path}. A missing or unreadable file is a problem, never a silent default. */
+  public static Result load(Path path) {
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return new Result(
+          Optional.empty(),
+          List.of(
+              new Problem(
+                  new Location(path.toString(), 1, 1),
+                  null,
+                  "cannot read the configuration file: "
+                      + e.getClass().getSimpleName()
+                      + (e.getMessage() == null ? "" : " " + e.getMessage()))));
+    }
+    return parse(text, path.toString(), Optional.of(path));
+  }
+
+  /** Reads configuration from {@code yaml}; {@code file} names it in problems. */
+  public static Result parse(String yaml, String file, Optional<Path> source) {
+    return new ConfigLoader(file).read(yaml, source);
+  }
+
+  private Result read(String yaml, Optional<Path> source) {
+    TreeReader.Result tree = TreeReader.read(yaml, file);
+    for (TreeReader.TreeProblem p : tree.problems()) {
+      problems.add(new Problem(p.location(), null, p.message()));
+    }
+    Node.MapNode root = new Node.MapNode(new Location(file, 1, 1), java.util.Map.of());
+    if (tree.root().isPresent()) {
+      if (tree.root().get() instanceof Node.MapNode map) {
+        root = map;
+      } else if (!(tree.root().get() instanceof Node.ScalarNode s && s.value() == null)) {
+        problems.add(
+            new Problem(
+                tree.root().get().location(),
+                null,
+                "the configuration must be a mapping of sections, but was "
+                    + tree.root().get().describe()));
+      }
+    }
+    GatewayConfig config = readTop(root, source);
+    if (!problems.isEmpty() || config == null) {
+      return new Result(Optional.empty(), List.copyOf(problems));
+    }
+    return new Result(Optional.of(config), List.of());
+  }
+
+  private @Nullable GatewayConfig readTop(Node.MapNode root, Optional<Path> source) {
+    MapReader top = reader(root, "");
+    top.rejectUnknownKeys(TOP);
+    String gatewayId = orDefault(top.string("gateway_id"), "floorgate");
+    if (!gatewayId.matches("[A-Za-z0-9_.-]{1,64}")) {
+      top.problem(
+          top.location("gateway_id"),
+          "gateway_id must be 1 to 64 letters, digits, '_', '.' or '-', but was '"
+              + gatewayId
+              + "'");
+    }
+
+    MapReader broker = section(top, "broker");
+    String host = orDefault(broker.string("host"), "127.0.0.1");
+    if (host.isBlank()) {
+      broker.problem(broker.location("host"), "broker.host must not be empty");
+    }
+    int port = orDefault(broker.integer("port", 0, 65535), 1883L).intValue();
+    int maxPayload =
+        orDefault(broker.integer("max_payload_bytes", 1, 256L * 1024 * 1024), 65_536L).intValue();
+    Path brokerDir = path(broker, "data_dir", "data/broker");
+    boolean brokerPersistence = orDefault(broker.bool("persistence"), true);
+
+    MapReader rules = section(top, "rules");
+    Path rulesFile = path(rules, "file", "config/rules.yaml");
+    List<String> stateTopics = filters(rules, "state_topics", List.of("twin/+/state"));
+
+    MapReader ingest = section(top, "ingest");
+    int queueCapacity =
+        orDefault(ingest.integer("queue_capacity", 1, 10_000_000), 65_536L).intValue();
+    List<String> simulationTopics =
+        filters(ingest, "simulation_topics", List.of("twin/+/simulation"));
+    List<String> optimizationTopics =
+        filters(ingest, "optimization_topics", List.of("twin/+/optimization"));
+    Duration errorInterval =
+        positive(ingest, "error_report_interval", Duration.ofSeconds(60));
+
+    MapReader journal = section(top, "journal");
+    Path journalDir = path(journal, "dir", "data/journal");
+    int retentionDays = orDefault(journal.integer("retention_days", 0, 3650), 30L).intValue();
+    SyncPolicy sync = parsed(journal, "sync", SyncPolicy::parse, SyncPolicy.BATCH);
+    Duration syncInterval = positive(journal, "sync_interval", Duration.ofSeconds(1));
+
+    MapReader alerts = section(top, "alerts");
+    String alertTopic = orDefault(alerts.string("topic"), "alerts/{severity}/{category}");
+    TopicTemplate alertTemplate = template(alerts, "topic", alertTopic, ALERT_PLACEHOLDERS);
+    int qos = orDefault(alerts.integer("qos", 0, 2), 1L).intValue();
+    String ackTopic = orDefault(alerts.string("ack_topic"), "alerts/ack");
+    String ackError = TopicFilter.topicError(ackTopic);
+    if (ackError != null) {
+      alerts.problem(alerts.location("ack_topic"), "alerts.ack_topic: " + ackError);
+    }
+    String alarmTopic = orDefault(alerts.string("alarm_topic"), "alarms/{rule_id}");
+    TopicTemplate alarmTemplate = template(alerts, "alarm_topic", alarmTopic, ALARM_PLACEHOLDERS);
+    if (alarmTemplate != null && !alarmTemplate.placeholders().contains("rule_id")) {
+      alerts.problem(
+          alerts.location("alarm_topic"),
+          "alerts.alarm_topic must contain {rule_id}, but was '" + alarmTopic + "'");
+    }
+
+    MapReader seed = section(top, "EVENT_NOTIFICATION");
+    EventNotificationConfig defaults = EventNotificationConfig.DEFAULTS;
+    boolean persistenceEnabled =
+        orDefault(seed.bool("persistence_enabled"), defaults.persistenceEnabled());
+    int maxEvents =
+        orDefault(seed.integer("max_events", 1, 10_000_000), (long) defaults.maxEvents()).intValue();
+    EventSeverity defaultSeverity =
+        parsed(seed, "default_alert_severity", EventSeverity::parse, defaults.defaultAlertSeverity());
+    boolean stateChanges =
+        orDefault(seed.bool("publish_state_changes"), defaults.publishStateChanges());
+    boolean thresholds =
+        orDefault(seed.bool("publish_threshold_breaches"), defaults.publishThresholdBreaches());
+    boolean simulations =
+        orDefault(seed.bool("publish_simulation_results"), defaults.publishSimulationResults());
+
+    if (!problems.isEmpty() || alertTemplate == null || alarmTemplate == null) {
+      return null;
+    }
+    return new GatewayConfig(
+        source,
+        gatewayId,
+        new BrokerConfig(host, port, maxPayload, brokerDir, brokerPersistence),
+        new RulesConfig(rulesFile, stateTopics),
+        new IngestConfig(queueCapacity, simulationTopics, optimizationTopics, errorInterval),
+        new JournalConfig(journalDir, retentionDays, sync, syncInterval),
+        new AlertsConfig(alertTopic, qos, ackTopic, alarmTopic),
+        alertTemplate,
+        alarmTemplate,
+        new EventNotificationConfig(
+            persistenceEnabled, maxEvents, defaultSeverity, stateChanges, thresholds, simulations));
+  }
+
+  private MapReader reader(Node.MapNode map, String prefix) {
+    return new MapReader(map, null, prefix, problems::add);
+  }
+
+  /** A section's reader; an absent section reads as empty (all defaults). */
+  private MapReader section(MapReader top, String key) {
+    Node.MapNode map = null;
+    Node node = top.node(key);
+    if (node != null && !(node instanceof Node.ScalarNode s && s.value() == null)) {
+      map = top.map(key);
+    }
+    if (map == null) {
+      map = new Node.MapNode(top.location(key), java.util.Map.of());
+    }
+    MapReader section = reader(map, key + ".");
+    switch (key) {
+      case "broker" -> section.rejectUnknownKeys(BROKER);
+      case "rules" -> section.rejectUnknownKeys(RULES);
+      case "ingest" -> section.rejectUnknownKeys(INGEST);
+      case "journal" -> section.rejectUnknownKeys(JOURNAL);
+      case "alerts" -> section.rejectUnknownKeys(ALERTS);
+      default -> section.rejectUnknownKeys(EVENT_NOTIFICATION);
+    }
+    return section;
+  }
+
+  private static <T> T orDefault(@Nullable T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private Path path(MapReader r, String key, String fallback) {
+    String text = r.string(key);
+    if (text != null && text.isBlank()) {
+      r.problem(r.location(key), r.name(key) + " must not be empty");
+    }
+    return Path.of(text == null || text.isBlank() ? fallback : text);
+  }
+
+  private List<String> filters(MapReader r, String key, List<String> fallback) {
+    List<String> values = r.strings(key);
+    if (values == null) {
+      return fallback;
+    }
+    for (String filter : values) {
+      String error = TopicFilter.filterError(filter);
+      if (error != null) {
+        r.problem(r.location(key), r.name(key) + ": " + error);
+      }
+    }
+    return values;
+  }
+
+  private Duration positive(MapReader r, String key, Duration fallback) {
+    Duration value = r.duration(key);
+    if (value != null && value.isZero()) {
+      r.problem(r.location(key), r.name(key) + " must be > 0, but was 0");
+    }
+    return value == null || value.isZero() ? fallback : value;
+  }
+
+  private <T> T parsed(MapReader r, String key, Function<String, T> parse, T fallback) {
+    String text = r.string(key);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return parse.apply(text);
+    } catch (IllegalArgumentException e) {
+      r.problem(r.location(key), r.name(key) + ": " + e.getMessage());
+      return fallback;
+    }
+  }
+
+  private @Nullable TopicTemplate template(
+      MapReader r, String key, String template, Set<String> allowed) {
+    try {
+      return TopicTemplate.parse(template, allowed);
+    } catch (IllegalArgumentException e) {
+      r.problem(r.location(key), r.name(key) + ": " + e.getMessage());
+      return null;
+    }
+  }
+}

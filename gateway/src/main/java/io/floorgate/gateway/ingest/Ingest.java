@@ -1,0 +1,494 @@
+package io.floorgate.gateway.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.floorgate.events.DigitalTwinPublisher;
+import io.floorgate.events.Event;
+import io.floorgate.events.EventManager;
+import io.floorgate.events.EventPublisherBase;
+import io.floorgate.events.EventSeverity;
+import io.floorgate.events.OptimizationEvent;
+import io.floorgate.events.UserActionEvent;
+import io.floorgate.gateway.alerts.AlarmBoard;
+import io.floorgate.gateway.broker.InboundMessage;
+import io.floorgate.gateway.broker.MessageSink;
+import io.floorgate.gateway.config.IngestConfig;
+import io.floorgate.rules.Rule;
+import io.floorgate.rules.RuleSet;
+import io.floorgate.rules.eval.AlarmKey;
+import io.floorgate.rules.eval.Evaluator;
+import io.floorgate.rules.eval.Reading;
+import io.floorgate.rules.eval.Transition;
+import io.floorgate.rules.topic.TopicIndex;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes what devices and SCADA publish and turns it into events: telemetry through the rules,
+ * twin state changes, simulation results, optimization opportunities and acknowledgements.
+ *
+ * <p>Threads: {@link #offer} runs on the broker's interceptor thread and only enqueues (a full
+ * queue drops and counts). One thread, {@code floorgate-ingest}, owns everything else: decoding,
+ * the evaluator and its alarm states, publishing events and alarm states. It also fires delayed
+ * raises and clears on time ({@code on_delay}, {@code off_delay}).
+ */
+public final class Ingest implements MessageSink, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+  /** The source of the acknowledgement's {@code UserActionEvent}. */
+  public static final String ACK_SOURCE = "floorgate";
+  private static final long IDLE_POLL_MILLIS = 250;
+
+  private final IngestConfig config;
+  private final String ackTopic;
+  private final EventManager events;
+  private final DigitalTwinPublisher twin;
+  private final EventPublisherBase commands;
+  private final AlarmBoard alarms;
+  private final RejectionReporter rejections;
+  private final PayloadDecoder decoder;
+  private final Clock clock;
+  private final TopicIndex<Kind> special = new TopicIndex<>();
+  private final TopicIndex<Boolean> stateTopics = new TopicIndex<>();
+  private final BlockingQueue<InboundMessage> queue;
+  private final Evaluator evaluator = new Evaluator();
+  private final Map<String, String> lastStatus = new HashMap<>();
+  private final List<Transition> transitions = new ArrayList<>();
+  private final Thread thread;
+
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong evaluations = new AtomicLong();
+  private final AtomicLong overruns = new AtomicLong();
+  private long overrunsReported;
+
+  private volatile RuleSet rules;
+  private volatile boolean running = true;
+
+  private enum Kind {
+    SIMULATION,
+    OPTIMIZATION
+  }
+
+  /**
+   * Creates the ingest stage; {@link #start()} starts its thread.
+   *
+   * @param stateTopics topic filters of digital-twin state
+   * @param ackTopic where acknowledgements arrive
+   */
+  public Ingest(
+      IngestConfig config,
+      List<String> stateTopics,
+      String ackTopic,
+      int maxPayloadBytes,
+      RuleSet rules,
+      EventManager events,
+      AlarmBoard alarms,
+      Clock clock) {
+    this.config = config;
+    this.ackTopic = ackTopic;
+    this.events = events;
+    this.twin = new DigitalTwinPublisher(events);
+    this.commands = new EventPublisherBase(ACK_SOURCE, events);
+    this.alarms = alarms;
+    this.rejections = new RejectionReporter(twin, config.errorReportInterval());
+    this.decoder = new PayloadDecoder(maxPayloadBytes);
+    this.clock = clock;
+    this.rules = rules;
+    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    for (String filter : config.simulationTopics()) {
+      special.add(filter, Kind.SIMULATION);
+    }
+    for (String filter : config.optimizationTopics()) {
+      special.add(filter, Kind.OPTIMIZATION);
+    }
+    for (String filter : stateTopics) {
+      this.stateTopics.add(filter, Boolean.TRUE);
+    }
+    this.thread = new Thread(this::run, "floorgate-ingest");
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Called by the broker for every client publish; never blocks. */
+  @Override
+  public boolean offer(InboundMessage message) {
+    received.incrementAndGet();
+    if (queue.offer(message)) {
+      return true;
+    }
+    overruns.incrementAndGet();
+    rejections.count(Rejection.QUEUE_FULL);
+    return false;
+  }
+
+  /** The rules in force. */
+  public RuleSet rules() {
+    return rules;
+  }
+
+  private void run() {
+    while (running || !queue.isEmpty()) {
+      try {
+        InboundMessage message = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+        if (message != null) {
+          handleSafely(message);
+        }
+        long now = clock.millis();
+        evaluator.advance(now, transitions);
+        announce();
+        reportOverruns(now);
+        rejections.flush(now);
+      } catch (InterruptedException e) {
+        // close() asks us to finish: drain what is queued, then stop.
+        running = false;
+      } catch (RuntimeException e) {
+        LOG.error("ingest loop: {}", e.toString(), e);
+      }
+    }
+  }
+
+  private long pollMillis() {
+    if (!running) {
+      return 0;
+    }
+    OptionalLong next = evaluator.nextDeadline();
+    if (next.isEmpty()) {
+      return IDLE_POLL_MILLIS;
+    }
+    return Math.max(0, Math.min(IDLE_POLL_MILLIS, next.getAsLong() - clock.millis()));
+  }
+
+  private void handleSafely(InboundMessage message) {
+    try {
+      handle(message);
+    } catch (RuntimeException e) {
+      transitions.clear();
+      LOG.debug("handling message on {} failed", message.topic(), e);
+      rejections.reject(
+          Rejection.INTERNAL_ERROR,
+          message.topic(),
+          message.clientId(),
+          e.toString(),
+          clock.millis());
+    }
+  }
+
+  private void handle(InboundMessage message) {
+    String topic = message.topic();
+    if (topic.equals(ackTopic)) {
+      acknowledge(message);
+      return;
+    }
+    List<Kind> kinds = special.match(topic);
+    if (!kinds.isEmpty()) {
+      if (kinds.contains(Kind.SIMULATION)) {
+        simulation(message);
+      } else {
+        optimization(message);
+      }
+      return;
+    }
+    boolean state = !stateTopics.match(topic).isEmpty();
+    List<Rule> matched = rules.match(topic);
+    if (matched.isEmpty() && !state) {
+      return; // nobody watches this topic
+    }
+    PayloadDecoder.Decoded decoded = decoder.decode(message.payload());
+    if (decoded instanceof PayloadDecoder.Decoded.Rejected rejected) {
+      reject(message, rejected.reason(), rejected.detail());
+      return;
+    }
+    JsonNode root = ((PayloadDecoder.Decoded.Json) decoded).root();
+    if (state) {
+      stateChange(topic, root);
+    }
+    if (matched.isEmpty()) {
+      return;
+    }
+    Long seq = PayloadDecoder.seq(root);
+    String timestamp = PayloadDecoder.timestamp(root);
+    long now = clock.millis();
+    for (Rule rule : matched) {
+      PayloadDecoder.Value value = PayloadDecoder.valueAt(root, rule.path());
+      if (value instanceof PayloadDecoder.Value.Missing missing) {
+        if (!state || missing.reason() != Rejection.MISSING_VALUE) {
+          reject(message, missing.reason(), "rule '" + rule.id() + "': " + missing.detail());
+        }
+        // A twin state message may carry only some parameters: absent is not an error there.
+        continue;
+      }
+      evaluations.incrementAndGet();
+      double number = ((PayloadDecoder.Value.Found) value).value();
+      evaluator.onReading(
+          rule, new Reading(topic, number, seq, timestamp, message.receivedMillis()), now, transitions);
+    }
+    announce();
+  }
+
+  private void reject(InboundMessage message, Rejection reason, String detail) {
+    rejections.reject(reason, message.topic(), message.clientId(), detail, clock.millis());
+  }
+
+  /** Publishes what the evaluator decided, in order. */
+  private void announce() {
+    if (transitions.isEmpty()) {
+      return;
+    }
+    List<Transition> batch = List.copyOf(transitions);
+    transitions.clear();
+    for (Transition transition : batch) {
+      switch (transition.kind()) {
+        case RAISED -> {
+          Optional<Event> event = publishBreach(transition);
+          AlarmKey key = transition.alarm().key();
+          event.ifPresent(e -> evaluator.attachEvent(key, e.eventId()));
+          evaluator.alarm(key).ifPresent(alarms::publish);
+        }
+        case CLEARED -> {
+          publishCleared(transition);
+          AlarmKey key = transition.alarm().key();
+          alarms.publish(evaluator.alarm(key).orElse(transition.alarm()));
+        }
+        case ACKNOWLEDGED -> alarms.publish(transition.alarm());
+        case SAMPLE -> publishBreach(transition);
+      }
+    }
+  }
+
+  private Optional<Event> publishBreach(Transition transition) {
+    Rule rule = transition.rule();
+    Reading reading = transition.reading();
+    return twin.publishParameterThresholdEvent(
+        rule.path(),
+        rule.name(),
+        rule.threshold(),
+        reading.value(),
+        stateOf(reading),
+        alarms.severityOf(rule),
+        ruleDetails(rule, reading, null));
+  }
+
+  private void publishCleared(Transition transition) {
+    Rule rule = transition.rule();
+    Reading reading = transition.reading();
+    twin.publishParameterClearedEvent(
+        rule.path(),
+        rule.name(),
+        rule.threshold(),
+        reading.value(),
+        stateOf(reading),
+        ruleDetails(rule, reading, transition.alarm().eventId()));
+  }
+
+  private static Map<String, Object> stateOf(Reading reading) {
+    return reading.sourceTimestamp() == null
+        ? Map.of()
+        : Map.of("timestamp", reading.sourceTimestamp());
+  }
+
+  private static Map<String, Object> ruleDetails(
+      Rule rule, Reading reading, @Nullable String raisedBy) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("rule_id", rule.id());
+    details.put("topic", reading.topic());
+    details.put("comparison", rule.comparison().value());
+    if (reading.seq() != null) {
+      details.put("seq", reading.seq());
+    }
+    if (raisedBy != null) {
+      details.put("raised_event_id", raisedBy);
+    }
+    return details;
+  }
+
+  private void stateChange(String topic, JsonNode root) {
+    JsonNode status = root.get("system_status");
+    if (status == null || !status.isValueNode() || status.isNull()) {
+      return;
+    }
+    String now = status.asText();
+    String before = lastStatus.put(topic, now);
+    if (now.equals(before)) {
+      return;
+    }
+    Map<String, Object> previous = before == null ? Map.of() : Map.of("system_status", before);
+    twin.publishStateUpdate(previous, Map.of("system_status", now));
+  }
+
+  private void simulation(InboundMessage message) {
+    JsonNode root = command(message, "simulation result");
+    if (root == null) {
+      return;
+    }
+    JsonNode id = root.get("simulation_id");
+    JsonNode improvement = root.get("improvement");
+    if (id == null || !id.isValueNode() || id.isNull()
+        || improvement == null || !improvement.isNumber() || !Double.isFinite(improvement.doubleValue())) {
+      reject(
+          message,
+          Rejection.BAD_COMMAND,
+          "a simulation result needs simulation_id (string) and improvement (number)");
+      return;
+    }
+    JsonNode parameters = root.get("parameters");
+    if (parameters != null && !parameters.isObject()) {
+      reject(message, Rejection.BAD_COMMAND, "simulation parameters must be an object");
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> params =
+        parameters == null ? Map.of() : (Map<String, Object>) decoder.toJava(parameters);
+    JsonNode results = root.get("results");
+    Object resultValue = results == null ? Map.of() : decoder.toJava(results);
+    twin.publishSimulationResult(
+        id.asText(), params, resultValue == null ? Map.of() : resultValue, improvement.doubleValue());
+  }
+
+  private void optimization(InboundMessage message) {
+    JsonNode root = command(message, "optimization opportunity");
+    if (root == null) {
+      return;
+    }
+    JsonNode type = root.get("optimization_type");
+    JsonNode improvement = root.get("potential_improvement");
+    JsonNode action = root.get("recommended_action");
+    if (type == null || !type.isTextual()
+        || improvement == null || !improvement.isNumber() || !Double.isFinite(improvement.doubleValue())
+        || action == null || !action.isTextual()) {
+      reject(
+          message,
+          Rejection.BAD_COMMAND,
+          "an optimization opportunity needs optimization_type (string), potential_improvement"
+              + " (number) and recommended_action (string)");
+      return;
+    }
+    OptimizationEvent.Builder event =
+        OptimizationEvent.builder(type.asText(), improvement.doubleValue(), action.asText());
+    JsonNode severity = root.get("severity");
+    if (severity != null) {
+      try {
+        event.severity(EventSeverity.parse(severity.asText()));
+      } catch (IllegalArgumentException e) {
+        reject(message, Rejection.BAD_COMMAND, e.getMessage());
+        return;
+      }
+    }
+    twin.publish(event.build());
+  }
+
+  private void acknowledge(InboundMessage message) {
+    JsonNode root = command(message, "acknowledgement");
+    if (root == null) {
+      return;
+    }
+    JsonNode eventId = root.get("event_id");
+    JsonNode userId = root.get("user_id");
+    if (eventId == null || !eventId.isTextual() || eventId.asText().isBlank()
+        || userId == null || !userId.isTextual() || userId.asText().isBlank()) {
+      reject(
+          message,
+          Rejection.BAD_COMMAND,
+          "an acknowledgement needs {\"event_id\": \"...\", \"user_id\": \"...\"}");
+      return;
+    }
+    String id = eventId.asText();
+    String user = userId.asText();
+    if (!events.acknowledgeEvent(id)) {
+      reject(
+          message,
+          Rejection.UNKNOWN_EVENT,
+          "event '" + id + "' is not among the last " + events.config().maxEvents() + " events");
+      return;
+    }
+    Map<String, Object> actionDetails = new LinkedHashMap<>();
+    actionDetails.put("event_id", id);
+    actionDetails.put("via", "mqtt");
+    actionDetails.put("client_id", message.clientId());
+    commands.publish(new UserActionEvent(user, "acknowledge_event", actionDetails));
+    evaluator.acknowledge(id, user, clock.millis()).ifPresent(t -> alarms.publish(t.alarm()));
+  }
+
+  /** The command's JSON object, or null after reporting why it is unusable. */
+  private @Nullable JsonNode command(InboundMessage message, String what) {
+    PayloadDecoder.Decoded decoded = decoder.decode(message.payload());
+    if (decoded instanceof PayloadDecoder.Decoded.Rejected rejected) {
+      reject(message, rejected.reason(), what + ": " + rejected.detail());
+      return null;
+    }
+    JsonNode root = ((PayloadDecoder.Decoded.Json) decoded).root();
+    if (!root.isObject()) {
+      reject(message, Rejection.BAD_COMMAND, what + " must be a JSON object");
+      return null;
+    }
+    return root;
+  }
+
+  private void reportOverruns(long now) {
+    long total = overruns.get();
+    long fresh = total - overrunsReported;
+    if (fresh > 0) {
+      overrunsReported = total;
+      rejections.noteCounted(
+          Rejection.QUEUE_FULL,
+          fresh,
+          "the ingest queue (" + config.queueCapacity() + " messages) was full; messages dropped",
+          now);
+    }
+  }
+
+  /** Messages the broker handed over since start. */
+  public long received() {
+    return received.get();
+  }
+
+  /** Rule evaluations since start. */
+  public long evaluations() {
+    return evaluations.get();
+  }
+
+  /** Messages dropped because the queue was full. */
+  public long overruns() {
+    return overruns.get();
+  }
+
+  /** Messages waiting in the queue. */
+  public int backlog() {
+    return queue.size();
+  }
+
+  public RejectionReporter rejections() {
+    return rejections;
+  }
+
+  /**
+   * Stops taking messages, evaluates what is queued (up to 5 s), then stops the thread.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    // No interrupt: the thread may be writing the journal, and an interrupt during file I/O closes
+    // the channel. It polls at most every 250 ms and drains quickly once running is false.
+    running = false;
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      LOG.warn("ingest did not drain its queue within 5 s; {} message(s) left", queue.size());
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.floorgate.gateway.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads telemetry payloads in the forms of DESIGN §4: a bare number ({@code 26.5}), a JSON object
+ * with the value at a rule's dotted path ({@code {"value": 26.5, "seq": 17}}), or digital-twin
+ * state ({@code {"system_status": ..., "production_line": {"temperature": 26.5}}}).
+ *
+ * <p>Never throws for bad input: every failure is a {@link Rejection}. Nesting depth and string
+ * length are bounded so that no payload can exhaust the stack or the heap. Thread-safe.
+ */
+public final class PayloadDecoder {
+  private static final int MAX_DEPTH = 32;
+
+  private final ObjectMapper mapper;
+  private final int maxPayloadBytes;
+
+  public PayloadDecoder(int maxPayloadBytes) {
+    this.maxPayloadBytes = maxPayloadBytes;
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(100)
+                    .maxStringLength(Math.max(1024, maxPayloadBytes))
+                    .build())
+            .build();
+    this.mapper =
+        JsonMapper.builder(factory)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+  }
+
+  /** A decoded payload: a JSON tree (a bare number is a numeric root), or why not. */
+  public sealed interface Decoded permits Decoded.Json, Decoded.Rejected {
+    /** A readable payload. */
+    record Json(JsonNode root) implements Decoded {}
+
+    /** An unreadable payload. */
+    record Rejected(Rejection reason, String detail) implements Decoded {}
+  }
+
+  /** A value found at a path, or why not. */
+  public sealed interface Value permits Value.Found, Value.Missing {
+    /** A finite number. */
+    record Found(double value) implements Value {}
+
+    /** No usable number there. */
+    record Missing(Rejection reason, String detail) implements Value {}
+  }
+
+  public Decoded decode(byte[] payload) {
+    if (payload.length == 0) {
+      return new Decoded.Rejected(Rejection.EMPTY, "empty payload");
+    }
+    if (payload.length > maxPayloadBytes) {
+      return new Decoded.Rejected(
+          Rejection.TOO_LARGE,
+          "payload of " + payload.length + " bytes exceeds " + maxPayloadBytes);
+    }
+    try {
+      JsonNode root = mapper.readTree(payload);
+      if (root == null || root.isMissingNode()) {
+        return new Decoded.Rejected(Rejection.EMPTY, "payload holds only whitespace");
+      }
+      return new Decoded.Json(root);
+    } catch (IOException | RuntimeException e) {
+      return new Decoded.Rejected(Rejection.NOT_JSON, "not a number or JSON: " + firstLine(e));
+    }
+  }
+
+  /**
+   * The number at {@code path} ({@code ""} = the payload itself). A bare-number payload is the
+   * value whatever the path, as DESIGN §4 says.
+   */
+  public static Value valueAt(JsonNode root, String path) {
+    JsonNode node = root;
+    if (!root.isNumber() && !path.isEmpty()) {
+      int start = 0;
+      while (node != null && start <= path.length()) {
+        int dot = path.indexOf('.', start);
+        String name = dot < 0 ? path.substring(start) : path.substring(start, dot);
+        node = node.isObject() ? node.get(name) : null;
+        if (dot < 0) {
+          break;
+        }
+        start = dot + 1;
+      }
+      if (node == null || node.isNull()) {
+        return new Value.Missing(Rejection.MISSING_VALUE, "no value at '" + path + "'");
+      }
+    }
+    if (!node.isNumber()) {
+      return new Value.Missing(
+          Rejection.NOT_A_NUMBER,
+          "value at '" + (path.isEmpty() ? "(payload)" : path) + "' is " + describe(node));
+    }
+    double value = node.doubleValue();
+    if (!Double.isFinite(value)) {
+      return new Value.Missing(Rejection.NOT_A_NUMBER, "value at '" + path + "' is out of range");
+    }
+    return new Value.Found(value);
+  }
+
+  /** The payload's integral {@code seq}, if it has one. */
+  public static @Nullable Long seq(JsonNode root) {
+    JsonNode seq = root.get("seq");
+    return seq != null && seq.canConvertToLong() && seq.isIntegralNumber() ? seq.asLong() : null;
+  }
+
+  /** The payload's own timestamp ({@code timestamp}, else {@code ts}) as sent, if any. */
+  public static @Nullable String timestamp(JsonNode root) {
+    JsonNode ts = root.get("timestamp");
+    if (ts == null || !ts.isValueNode() || ts.isNull()) {
+      ts = root.get("ts");
+    }
+    return ts != null && ts.isValueNode() && !ts.isNull() ? ts.asText() : null;
+  }
+
+  /** The JSON tree as plain Java values (maps, lists, numbers, strings, booleans, null). */
+  public Object toJava(JsonNode node) {
+    return mapper.convertValue(node, Object.class);
+  }
+
+  private static String describe(JsonNode node) {
+    String type =
+        switch (node.getNodeType()) {
+          case STRING -> "a string";
+          case BOOLEAN -> "a boolean";
+          case OBJECT -> "an object";
+          case ARRAY -> "an array";
+          default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    String text = node.isValueNode() ? " " + truncate(node.toString()) : "";
+    return type + text;
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+  }
+
+  private static String firstLine(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int newline = message.indexOf('\n');
+    return truncate(newline < 0 ? message : message.substring(0, newline));
+  }
+}
