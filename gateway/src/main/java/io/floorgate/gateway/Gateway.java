@@ -64,7 +64,9 @@ public final class Gateway implements AutoCloseable {
       return gateway;
     } catch (RuntimeException e) {
       gateway.close();
-      throw e instanceof GatewayStartException g ? g : new GatewayStartException(e.getMessage(), e);
+      throw e instanceof GatewayStartException g
+          ? g
+          : new GatewayStartException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
     }
   }
 

@@ -7,6 +7,13 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
+  private static void quietLogging() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory()
+        instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.getLogger("io.floorgate").setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
   public static void main(String[] args) {
     // Before any Chronicle class loads: no phoning home, no banner.
     System.setProperty("chronicle.analytics.disable", "true");
@@ -15,6 +22,12 @@ public final class Main {
         (thread, error) ->
             org.slf4j.LoggerFactory.getLogger(Main.class)
                 .error("thread {} died: {}", thread.getName(), error.toString(), error));
+    boolean runsGateway = args.length == 0 || args[0].equals("run") || args[0].startsWith("-c")
+        || args[0].startsWith("--config");
+    if (!runsGateway) {
+      // Admin commands print their own output; the gateway's INFO lines would only clutter it.
+      quietLogging();
+    }
     int code = FloorgateCommand.commandLine().execute(args);
     if (code != FloorgateCommand.KEEP_RUNNING) {
       System.exit(code);

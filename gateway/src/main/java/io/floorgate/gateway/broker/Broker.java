@@ -66,6 +66,8 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     props.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, Boolean.toString(config.persistence()));
     props.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, config.dataDir().toAbsolutePath() + "/");
     props.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
+    // MQTT 3.1.1 lets a clean-session client send an empty id (mosquitto_pub does).
+    props.setProperty("allow_zero_byte_client_id", "true");
     long maxPacket = (long) config.maxPayloadBytes() + PACKET_OVERHEAD;
     props.setProperty(
         IConfig.NETTY_MAX_BYTES_PROPERTY_NAME, Long.toString(Math.min(Integer.MAX_VALUE, maxPacket)));
@@ -102,11 +104,18 @@ public final class Broker implements MessagePublisher, AutoCloseable {
         port);
   }
 
-  /** Moquette records the bound port asynchronously after start returns. */
+  /** Moquette records the bound port asynchronously, after start returns. */
   private int awaitBoundPort() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      int bound = server.getPort();
+      int bound;
+      try {
+        bound = server.getPort();
+      } catch (java.util.ConcurrentModificationException raced) {
+        // Moquette 0.17 reads its port map (a HashMap) while its boss thread writes the bound
+        // port into it; the write has happened when this is thrown, so the next read sees it.
+        continue;
+      }
       if (bound > 0) {
         return bound;
       }

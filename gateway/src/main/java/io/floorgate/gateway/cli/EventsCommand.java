@@ -1,0 +1,168 @@
+package io.floorgate.gateway.cli;
+
+import io.floorgate.events.Event;
+import io.floorgate.events.EventCategory;
+import io.floorgate.events.EventJson;
+import io.floorgate.events.EventManager;
+import io.floorgate.events.EventSeverity;
+import io.floorgate.events.EventTimestamps;
+import io.floorgate.journal.Journal;
+import io.floorgate.journal.JournalEntry;
+import io.floorgate.journal.JournalReader;
+import io.floorgate.journal.JournalRecord;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code floorgate events ...}: read the journal, also while the gateway runs. */
+@Command(
+    name = "events",
+    mixinStandardHelpOptions = true,
+    description = "Read the event journal.",
+    subcommands = {EventsCommand.ListCommand.class, EventsCommand.TailCommand.class})
+final class EventsCommand {
+
+  /** Prints an event as one line, or as its JSON. */
+  static String format(Event event, boolean json) {
+    if (json) {
+      return EventJson.toJson(event);
+    }
+    return String.format(
+        "%s  %-8s %-12s %-14s %s  %s  [%s]",
+        EventTimestamps.format(event.timestamp()),
+        event.severity().value(),
+        event.category().value(),
+        event.source(),
+        event.acknowledged() ? "ack" : "   ",
+        event.message(),
+        event.eventId());
+  }
+
+  /** {@code floorgate events list}: the seed's {@code get_events} over the journal's window. */
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description =
+          "List recent events as the gateway's get_events sees them (the last max_events,"
+              + " acknowledgements and clears applied), oldest first.")
+  static final class ListCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin JournalLocationMixin location;
+
+    @Option(names = "--severity", paramLabel = "S", description = "Only this severity.")
+    String severity;
+
+    @Option(names = "--category", paramLabel = "C", description = "Only this category.")
+    String category;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
+        description = "At most N events (default ${DEFAULT-VALUE}; 0 = all in the window).")
+    int limit;
+
+    @Option(names = "--json", description = "One JSON object per line.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      EventSeverity wantedSeverity = severity == null ? null : EventSeverity.parse(severity);
+      EventCategory wantedCategory = category == null ? null : EventCategory.parse(category);
+      PrintWriter out = spec.commandLine().getOut();
+      try (Journal journal = location.get().open()) {
+        EventManager window =
+            EventManager.open(location.get().gatewayConfig().eventNotification(), journal);
+        for (Event event : window.getEvents(wantedCategory, wantedSeverity, limit)) {
+          out.println(format(event, json));
+        }
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code floorgate events tail}: the last records, then new ones as they are journaled. */
+  @Command(
+      name = "tail",
+      mixinStandardHelpOptions = true,
+      description = "Print the last N journal records, then follow new ones (Ctrl-C to stop).")
+  static final class TailCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin JournalLocationMixin location;
+
+    @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "10",
+        description = "Records to show before following (default ${DEFAULT-VALUE}).")
+    int lines;
+
+    @Option(names = "--json", description = "Events as one JSON object per line.")
+    boolean json;
+
+    @Option(names = "--no-follow", description = "Print and exit instead of following.")
+    boolean noFollow;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (Journal journal = location.get().open();
+          JournalReader reader = journal.reader()) {
+        Deque<String> last = new ArrayDeque<>();
+        for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
+          last.addLast(describe(e.get().record()));
+          if (last.size() > lines) {
+            last.removeFirst();
+          }
+        }
+        last.forEach(out::println);
+        out.flush();
+        while (!noFollow) {
+          Optional<JournalEntry> next = reader.next();
+          if (next.isPresent()) {
+            out.println(describe(next.get().record()));
+            out.flush();
+          } else {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+          }
+        }
+      }
+      return 0;
+    }
+
+    private String describe(JournalRecord record) {
+      if (record instanceof JournalRecord.EventRecord event) {
+        return format(EventJson.fromBytes(event.json()), json);
+      }
+      if (record instanceof JournalRecord.AckRecord ack) {
+        return at(ack.atMicros()) + "  acknowledged " + ack.eventId();
+      }
+      JournalRecord.ClearRecord clear = (JournalRecord.ClearRecord) record;
+      return at(clear.atMicros())
+          + "  cleared "
+          + (clear.all() ? "all events" : "events before " + at(clear.cutoffMicros()))
+          + " from the window";
+    }
+
+    private static String at(long micros) {
+      return EventTimestamps.format(
+          Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000));
+    }
+  }
+
+  /** Shared options of the event commands. */
+  static final class JournalLocationMixin {
+    @ArgGroup(exclusive = false)
+    JournalLocation location = new JournalLocation();
+
+    JournalLocation get() {
+      return location == null ? new JournalLocation() : location;
+    }
+  }
+}
