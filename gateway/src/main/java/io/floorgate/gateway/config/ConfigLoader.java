@@ -265,10 +265,15 @@ public final class ConfigLoader {
     if (values == null) {
       return fallback;
     }
-    for (String filter : values) {
-      String error = TopicFilter.filterError(filter);
+    // Point at the bad item itself, not at the start of the list (strings() accepted every item,
+    // so the list's items and the values correspond one to one).
+    Node node = r.node(key);
+    for (int i = 0; i < values.size(); i++) {
+      String error = TopicFilter.filterError(values.get(i));
       if (error != null) {
-        r.problem(r.location(key), r.name(key) + ": " + error);
+        Location at =
+            node instanceof Node.ListNode list ? list.items().get(i).location() : r.location(key);
+        r.problem(at, r.name(key) + ": " + error);
       }
     }
     return values;

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A topic with placeholders, such as {@code alerts/{severity}/{category}}. Parsed once, rendered
@@ -84,6 +85,17 @@ public final class TopicTemplate {
       char c = value.charAt(i);
       out.append(c == '/' || c == '+' || c == '#' || c == '\0' ? '_' : c);
     }
+  }
+
+  /** Equal when the text is: the text determines the parsed form. */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof TopicTemplate other && template.equals(other.template);
+  }
+
+  @Override
+  public int hashCode() {
+    return template.hashCode();
   }
 
   @Override
