@@ -1,6 +1,7 @@
 package io.floorgate.events;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +45,10 @@ public class Event {
       Map<String, ?> details) {
     this(
         options.eventId != null ? options.eventId : UUID.randomUUID().toString(),
-        options.timestamp != null ? options.timestamp : EventTimestamps.now(),
+        // Microseconds: the precision the JSON form keeps, so an event survives a round trip.
+        options.timestamp != null
+            ? options.timestamp.truncatedTo(ChronoUnit.MICROS)
+            : EventTimestamps.now(),
         category,
         options.severity != null ? options.severity : defaultSeverity,
         options.source,

@@ -1,18 +1,16 @@
 package io.floorgate.events;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.math.BigInteger;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +18,9 @@ import org.jspecify.annotations.Nullable;
  * An event's JSON: the seed's {@code to_dict} map, keys in its order. This is the payload SCADA
  * receives on {@code alerts/...} and what the journal stores.
  *
- * <p>Writing streams the fields directly (no intermediate map); reading goes through {@link
- * Event#fromMap}, so it has the seed's defaults and rejects what {@code fromMap} rejects.
+ * <p>Writing streams the fields straight into a per-thread buffer ({@link JsonBytes}): it is on
+ * every publish. Reading goes through Jackson and {@link Event#fromMap}, so it has the seed's
+ * defaults and rejects what {@code fromMap} rejects.
  */
 public final class EventJson {
   private static final JsonFactory FACTORY =
@@ -33,32 +32,50 @@ public final class EventJson {
       JsonMapper.builder(FACTORY).enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
+  // The seed's to_dict keys, in its order, with the JSON punctuation around them.
+  private static final byte[] EVENT_ID = ascii("{\"event_id\":");
+  private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
+  private static final byte[] SOURCE = ascii(",\"source\":");
+  private static final byte[] MESSAGE = ascii(",\"message\":");
+  private static final byte[] DETAILS = ascii(",\"details\":");
+  private static final byte[] ACKNOWLEDGED_TRUE = ascii(",\"acknowledged\":true}");
+  private static final byte[] ACKNOWLEDGED_FALSE = ascii(",\"acknowledged\":false}");
+  private static final byte[][] CATEGORIES =
+      Arrays.stream(EventCategory.values())
+          .map(c -> ascii(",\"category\":\"" + c.value() + "\""))
+          .toArray(byte[][]::new);
+  private static final byte[][] SEVERITIES =
+      Arrays.stream(EventSeverity.values())
+          .map(c -> ascii(",\"severity\":\"" + c.value() + "\""))
+          .toArray(byte[][]::new);
+  /** Publishing serialises every event: one reusable buffer per thread. */
+  private static final ThreadLocal<JsonBytes> BUFFERS = ThreadLocal.withInitial(JsonBytes::new);
+
   private EventJson() {}
 
   /** The event as UTF-8 JSON bytes. */
   public static byte[] toBytes(Event event) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + event.message().length());
-    try (JsonGenerator gen = FACTORY.createGenerator(out)) {
-      gen.writeStartObject();
-      gen.writeStringField("event_id", event.eventId());
-      gen.writeStringField("timestamp", EventTimestamps.format(event.timestamp()));
-      gen.writeStringField("category", event.category().value());
-      gen.writeStringField("severity", event.severity().value());
-      gen.writeStringField("source", event.source());
-      gen.writeStringField("message", event.message());
-      gen.writeFieldName("details");
-      writeValue(gen, event.details());
-      gen.writeBooleanField("acknowledged", event.acknowledged());
-      gen.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write event " + event.eventId() + " as JSON", e);
-    }
+    JsonBytes out = BUFFERS.get();
+    out.reset();
+    out.raw(EVENT_ID);
+    out.string(event.eventId());
+    out.raw(TIMESTAMP);
+    out.string(EventTimestamps.format(event.timestamp()));
+    out.raw(CATEGORIES[event.category().ordinal()]);
+    out.raw(SEVERITIES[event.severity().ordinal()]);
+    out.raw(SOURCE);
+    out.string(event.source());
+    out.raw(MESSAGE);
+    out.string(event.message());
+    out.raw(DETAILS);
+    out.value(event.details());
+    out.raw(event.acknowledged() ? ACKNOWLEDGED_TRUE : ACKNOWLEDGED_FALSE);
     return out.toByteArray();
   }
 
   /** The event as a JSON string. */
   public static String toJson(Event event) {
-    return new String(toBytes(event), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(toBytes(event), StandardCharsets.UTF_8);
   }
 
   /**
@@ -73,7 +90,7 @@ public final class EventJson {
 
   /** Reads an event from a JSON string. */
   public static Event fromJson(String json) {
-    return fromBytes(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return fromBytes(json.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -83,7 +100,7 @@ public final class EventJson {
    */
   public static Map<String, Object> readObject(byte[] json) {
     try (JsonParser parser = FACTORY.createParser(json)) {
-      if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("expected a JSON object");
       }
       Map<String, Object> map = MAPPER.readValue(parser, MAP);
@@ -98,49 +115,14 @@ public final class EventJson {
 
   /** Writes a map of JSON values as a JSON object (for payloads other than events). */
   public static byte[] writeObject(Map<String, ?> object) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    try (JsonGenerator gen = FACTORY.createGenerator(out)) {
-      writeValue(gen, object);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    JsonBytes out = BUFFERS.get();
+    out.reset();
+    out.value(object);
     return out.toByteArray();
   }
 
-  private static void writeValue(JsonGenerator gen, @Nullable Object value) throws IOException {
-    if (value == null) {
-      gen.writeNull();
-    } else if (value instanceof String s) {
-      gen.writeString(s);
-    } else if (value instanceof Boolean b) {
-      gen.writeBoolean(b);
-    } else if (value instanceof Long l) {
-      gen.writeNumber(l);
-    } else if (value instanceof Integer i) {
-      gen.writeNumber(i);
-    } else if (value instanceof Double d) {
-      gen.writeNumber(d);
-    } else if (value instanceof BigInteger big) {
-      gen.writeNumber(big);
-    } else if (value instanceof Number n) {
-      gen.writeNumber(n.doubleValue());
-    } else if (value instanceof Map<?, ?> map) {
-      gen.writeStartObject();
-      for (Map.Entry<?, ?> entry : map.entrySet()) {
-        gen.writeFieldName(String.valueOf(entry.getKey()));
-        writeValue(gen, entry.getValue());
-      }
-      gen.writeEndObject();
-    } else if (value instanceof List<?> list) {
-      gen.writeStartArray();
-      for (Object element : list) {
-        writeValue(gen, element);
-      }
-      gen.writeEndArray();
-    } else {
-      // Details are normalised to JSON values when an event is built; anything else is a bug.
-      throw new IllegalStateException("not a JSON value: " + value.getClass().getName());
-    }
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static String firstLine(@Nullable String message) {

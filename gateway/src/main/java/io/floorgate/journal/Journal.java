@@ -53,7 +53,8 @@ public final class Journal implements AutoCloseable {
   private final JournalOptions options;
   private final SingleChronicleQueue queue;
   private final ReentrantLock appendLock = new ReentrantLock();
-  private final ThreadLocal<ExcerptAppender> appender = new ThreadLocal<>();
+  /** What each appending thread owns: its appender (created under the lock) and its buffer. */
+  private final ThreadLocal<Writer> writers = ThreadLocal.withInitial(Writer::new);
   private final List<ExcerptAppender> appenders = new CopyOnWriteArrayList<>();
   private final Set<Thread> waiters = ConcurrentHashMap.newKeySet();
   private final List<JournalCursor> cursors = new CopyOnWriteArrayList<>();
@@ -131,15 +132,22 @@ public final class Journal implements AutoCloseable {
    * @throws IllegalStateException when the journal is closed
    */
   public long append(JournalRecord record) {
-    byte[] bytes = RecordCodec.encode(record);
+    Writer writer = writers.get();
+    RecordCodec.Scratch encoded = writer.scratch;
+    int length = RecordCodec.encodeInto(record, encoded);
     appendLock.lock();
     try {
       if (closed) {
         throw new IllegalStateException("journal " + options.dir() + " is closed");
       }
-      ExcerptAppender out = appenderForThisThread();
+      ExcerptAppender out = writer.appender;
+      if (out == null) {
+        out = queue.createAppender();
+        writer.appender = out;
+        appenders.add(out);
+      }
       try (DocumentContext dc = out.writingDocument()) {
-        dc.wire().bytes().write(bytes);
+        dc.wire().bytes().write(encoded.buf, 0, length);
       }
       int cycle = out.cycle();
       if (cycle != lastCycle) {
@@ -238,14 +246,9 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  private ExcerptAppender appenderForThisThread() {
-    ExcerptAppender out = appender.get();
-    if (out == null) {
-      out = queue.createAppender();
-      appender.set(out);
-      appenders.add(out);
-    }
-    return out;
+  private static final class Writer {
+    final RecordCodec.Scratch scratch = new RecordCodec.Scratch();
+    ExcerptAppender appender;
   }
 
   /** A reader from the first record, not persisted. For the calling thread only. */

@@ -1,8 +1,7 @@
 package io.floorgate.journal;
 
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -17,10 +16,11 @@ import java.util.zip.CRC32C;
  *   E: i64 timestamp micros, str event_id, str category, str severity, u32 length, JSON bytes
  *   A: i64 at micros, str event_id
  *   C: i64 at micros, i64 cutoff micros (Long.MAX_VALUE = all)
- * str = u16 length + UTF-8 bytes
+ * str = u16 length + UTF-8 bytes; numbers big-endian
  * </pre>
  *
  * <p>The checksum catches a torn or overwritten record that Chronicle's own framing would pass.
+ * Encoding goes into a per-thread {@link Scratch} buffer so that appending allocates nothing.
  */
 final class RecordCodec {
   static final byte VERSION = 1;
@@ -31,48 +31,116 @@ final class RecordCodec {
 
   private RecordCodec() {}
 
-  static byte[] encode(JournalRecord record) {
-    ByteBuffer body;
+  /** A reusable encoding buffer; one per thread. */
+  static final class Scratch {
+    byte[] buf = new byte[1024];
+    int pos;
+    final CRC32C crc = new CRC32C();
+
+    void ensure(int more) {
+      if (pos + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+      }
+    }
+
+    void u8(int v) {
+      ensure(1);
+      buf[pos++] = (byte) v;
+    }
+
+    void i32(int v) {
+      ensure(4);
+      buf[pos++] = (byte) (v >>> 24);
+      buf[pos++] = (byte) (v >>> 16);
+      buf[pos++] = (byte) (v >>> 8);
+      buf[pos++] = (byte) v;
+    }
+
+    void i64(long v) {
+      i32((int) (v >>> 32));
+      i32((int) v);
+    }
+
+    void bytes(byte[] b) {
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, pos, b.length);
+      pos += b.length;
+    }
+
+    void str(String s) {
+      int n = s.length();
+      ensure(2 + n);
+      int lengthAt = pos;
+      pos += 2;
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          // Not ASCII: start this string over the slow way.
+          pos = lengthAt;
+          byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+          if (utf8.length > 0xFFFF) {
+            throw new IllegalArgumentException("string of " + utf8.length + " bytes is too long");
+          }
+          ensure(2 + utf8.length);
+          buf[pos++] = (byte) (utf8.length >>> 8);
+          buf[pos++] = (byte) utf8.length;
+          bytes(utf8);
+          return;
+        }
+        buf[pos++] = (byte) c;
+      }
+      if (n > 0xFFFF) {
+        throw new IllegalArgumentException("string of " + n + " bytes is too long");
+      }
+      buf[lengthAt] = (byte) (n >>> 8);
+      buf[lengthAt + 1] = (byte) n;
+    }
+  }
+
+  /** Encodes {@code record} into {@code out} from position 0; returns the length. */
+  static int encodeInto(JournalRecord record, Scratch out) {
+    out.pos = HEADER;
     byte type;
     if (record instanceof JournalRecord.EventRecord event) {
-      byte[] id = utf8(event.eventId());
-      byte[] category = utf8(event.category());
-      byte[] severity = utf8(event.severity());
-      body =
-          ByteBuffer.allocate(
-              8 + 2 + id.length + 2 + category.length + 2 + severity.length + 4
-                  + event.json().length);
-      body.putLong(event.timestampMicros());
-      putString(body, id);
-      putString(body, category);
-      putString(body, severity);
-      body.putInt(event.json().length).put(event.json());
+      out.i64(event.timestampMicros());
+      out.str(event.eventId());
+      out.str(event.category());
+      out.str(event.severity());
+      out.i32(event.json().length);
+      out.bytes(event.json());
       type = EVENT;
     } else if (record instanceof JournalRecord.AckRecord ack) {
-      byte[] id = utf8(ack.eventId());
-      body = ByteBuffer.allocate(8 + 2 + id.length);
-      body.putLong(ack.atMicros());
-      putString(body, id);
+      out.i64(ack.atMicros());
+      out.str(ack.eventId());
       type = ACK;
     } else {
       JournalRecord.ClearRecord clear = (JournalRecord.ClearRecord) record;
-      body = ByteBuffer.allocate(16);
-      body.putLong(clear.atMicros()).putLong(clear.cutoffMicros());
+      out.i64(clear.atMicros());
+      out.i64(clear.cutoffMicros());
       type = CLEAR;
     }
-    byte[] bytes = new byte[HEADER + body.capacity()];
-    System.arraycopy(body.array(), 0, bytes, HEADER, body.capacity());
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, HEADER, body.capacity());
-    ByteBuffer.wrap(bytes).put(VERSION).put(type).putInt((int) crc.getValue());
-    return bytes;
+    int length = out.pos;
+    out.crc.reset();
+    out.crc.update(out.buf, HEADER, length - HEADER);
+    out.pos = 0;
+    out.u8(VERSION);
+    out.u8(type);
+    out.i32((int) out.crc.getValue());
+    out.pos = length;
+    return length;
+  }
+
+  /** The encoded record as a new array. */
+  static byte[] encode(JournalRecord record) {
+    Scratch scratch = new Scratch();
+    return Arrays.copyOf(scratch.buf, encodeInto(record, scratch));
   }
 
   static JournalRecord decode(byte[] bytes) {
     if (bytes.length < HEADER) {
       throw new CorruptRecordException("record of " + bytes.length + " bytes is too short");
     }
-    ByteBuffer in = ByteBuffer.wrap(bytes);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
     byte version = in.get();
     if (version != VERSION) {
       throw new CorruptRecordException("unknown record version " + version);
@@ -99,24 +167,12 @@ final class RecordCodec {
         case CLEAR -> new JournalRecord.ClearRecord(in.getLong(), in.getLong());
         default -> throw new CorruptRecordException("unknown record type " + type);
       };
-    } catch (BufferUnderflowException | NegativeArraySizeException e) {
+    } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
       throw new CorruptRecordException("truncated record of type " + (char) type);
     }
   }
 
-  private static byte[] utf8(String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length > 0xFFFF) {
-      throw new IllegalArgumentException("string of " + bytes.length + " bytes is too long");
-    }
-    return bytes;
-  }
-
-  private static void putString(ByteBuffer out, byte[] utf8) {
-    out.putShort((short) utf8.length).put(utf8);
-  }
-
-  private static String getString(ByteBuffer in) {
+  private static String getString(java.nio.ByteBuffer in) {
     byte[] bytes = new byte[Short.toUnsignedInt(in.getShort())];
     in.get(bytes);
     return new String(bytes, StandardCharsets.UTF_8);
