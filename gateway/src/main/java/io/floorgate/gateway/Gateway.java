@@ -10,7 +10,11 @@ import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalOptions;
 import io.floorgate.rules.RuleFile;
 import io.floorgate.rules.RuleSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +41,14 @@ public final class Gateway implements AutoCloseable {
   private Ingest ingest;
   private Broker broker;
   private @Nullable AlertRepublisher republisher;
+  private boolean crashed;
   private boolean closed;
+
+  /**
+   * Present in the journal directory while a gateway runs; found at start-up, it means the
+   * previous run did not stop cleanly.
+   */
+  static final String RUNNING_MARKER = "floorgate.running";
 
   /** A started part and how to stop it. */
   private record Step(String name, AutoCloseable closer) {}
@@ -83,6 +94,7 @@ public final class Gateway implements AutoCloseable {
                   clock));
       journal = opened;
       started.push(new Step("journal", opened));
+      crashed = markRunning(opened.dir().resolve(RUNNING_MARKER));
       events = EventManager.open(config.eventNotification(), opened, clock);
     } else {
       LOG.warn(
@@ -120,16 +132,24 @@ public final class Gateway implements AutoCloseable {
             alarms,
             clock);
     sink[0] = ingest;
+    int restoredAlarms = journal == null ? 0 : ingest.restoreAlarms(journal);
     ingest.start();
     started.push(new Step("ingest", ingest));
 
     broker.start();
     started.push(new Step("broker", broker));
+    // Refresh the retained states (restored alarms may have changed since they were retained).
+    ingest.publishAlarmStates();
 
     if (journal != null) {
       republisher =
           AlertRepublisher.start(
-              journal, config.alertTopic(), config.gatewayId(), config.alerts().qos(), broker);
+              journal,
+              config.alertTopic(),
+              config.gatewayId(),
+              config.alerts().qos(),
+              broker,
+              crashed ? config.alerts().replayAfterCrash() : Duration.ZERO);
       // Close order: the broker first (no new input), then the republisher; slip it under.
       Step brokerStep = started.pop();
       started.push(new Step("alert republisher", republisher));
@@ -142,7 +162,7 @@ public final class Gateway implements AutoCloseable {
 
     LOG.info(
         "Floorgate {} started in {} ms: config={}, mqtt={}:{}, rules={} from {}, journal={},"
-            + " sync={}, retention={} days",
+            + " sync={}, retention={} days, alarms restored={}",
         config.gatewayId(),
         (System.nanoTime() - begin) / 1_000_000,
         config.describeSource(),
@@ -152,7 +172,21 @@ public final class Gateway implements AutoCloseable {
         config.rules().file(),
         journal == null ? "off" : config.journal().dir().toAbsolutePath(),
         config.journal().sync(),
-        config.journal().retentionDays());
+        config.journal().retentionDays(),
+        restoredAlarms);
+  }
+
+  /** Creates the marker; true when it was already there (the previous run crashed). */
+  private boolean markRunning(Path marker) {
+    boolean existed = Files.exists(marker);
+    try {
+      Files.writeString(marker, ProcessHandle.current().pid() + "\n");
+    } catch (IOException e) {
+      throw new GatewayStartException("cannot write " + marker + ": " + e.getMessage(), e);
+    }
+    // Removed last, after everything else stopped cleanly.
+    started.addLast(new Step("running marker", () -> Files.deleteIfExists(marker)));
+    return existed;
   }
 
   public GatewayConfig config() {

@@ -1,8 +1,10 @@
 package io.floorgate.journal;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
@@ -89,6 +91,68 @@ public final class JournalCursor implements AutoCloseable {
   public long lag() {
     long at = position;
     return at < 0 ? journal.countFrom(0) : journal.countFrom(at);
+  }
+
+  /**
+   * Moves the cursor back over the records it passed within {@code window} (by their timestamps)
+   * before its current position, so they are read again: after a crash, what was handed on just
+   * before it may not have reached its destination. Call from the owning thread, before polling.
+   *
+   * @return how many records will be read again
+   */
+  public long rewind(Duration window) {
+    journal.ensureOpen();
+    ExcerptTailer named = tailer();
+    long current = named.index();
+    long target = current;
+    long newest = Long.MIN_VALUE;
+    long seen = 0;
+    try (ExcerptTailer back = queue.createTailer()) {
+      back.direction(TailerDirection.BACKWARD);
+      // At `current` (the next unread record) or, when everything was read, at the last record.
+      if (!back.moveToIndex(current)) {
+        back.toEnd();
+      }
+      while (true) {
+        try (DocumentContext dc = back.readingDocument()) {
+          if (!dc.isPresent()) {
+            break;
+          }
+          long index = dc.index();
+          if (index >= current) {
+            continue;
+          }
+          JournalRecord record = JournalReader.decode(dc, index, journal);
+          if (record == null) {
+            continue;
+          }
+          long at = timestampMicros(record);
+          if (newest == Long.MIN_VALUE) {
+            newest = at;
+          }
+          if (at < newest - window.toNanos() / 1000) {
+            break;
+          }
+          target = index;
+          seen++;
+        }
+      }
+    }
+    if (target != current) {
+      named.moveToIndex(target);
+      position = named.index();
+    }
+    return seen;
+  }
+
+  private static long timestampMicros(JournalRecord record) {
+    if (record instanceof JournalRecord.EventRecord event) {
+      return event.timestampMicros();
+    }
+    if (record instanceof JournalRecord.AckRecord ack) {
+      return ack.atMicros();
+    }
+    return ((JournalRecord.ClearRecord) record).atMicros();
   }
 
   private ExcerptTailer tailer() {

@@ -391,6 +391,33 @@ class GatewayIT {
   }
 
   @Test
+  void restart_keepsActiveAlarms_soTheyClearWhenTheValueReturns() {
+    String eventId;
+    try (GatewayFixture before = GatewayFixture.start(dir, LINE_TEMP)) {
+      Scada scada = before.scada("scada", "alerts/#");
+      publish(before.device("sensor-1"), "plant/line1/s1/temperature", "26.5");
+      eventId = (String) scada.await(GatewayIT::isThreshold).json().get("event_id");
+      publish(before.device("hmi"), "alerts/ack",
+          "{\"event_id\": \"" + eventId + "\", \"user_id\": \"op-7\"}");
+      scada.await(r -> r.topic().equals("alerts/info/user"));
+    }
+
+    fixture = GatewayFixture.start(dir, LINE_TEMP);
+    Scada alarms = fixture.scada("alarms", "alarms/#");
+    Scada.Received state = alarms.await(r -> r.payload().contains("active_acknowledged"));
+    assertThat(state.json())
+        .containsEntry("event_id", eventId)
+        .containsEntry("acknowledged_by", "op-7");
+
+    Scada scada = fixture.scada("scada", "alerts/#");
+    publish(fixture.device("sensor-1"), "plant/line1/s1/temperature", "24.0");
+    Scada.Received clear = scada.awaitMessage("alerts/info/threshold", "returned to normal");
+    assertThat(clear.details()).containsEntry("raised_event_id", eventId);
+    alarms.await(r -> r.payload().isEmpty());
+    assertThat(scada.on("alerts/warning/threshold")).isEmpty();
+  }
+
+  @Test
   void persistenceDisabled_publishesAlertsDirectly() {
     fixture =
         GatewayFixture.start(dir, LINE_TEMP, "EVENT_NOTIFICATION:\n  persistence_enabled: false\n");

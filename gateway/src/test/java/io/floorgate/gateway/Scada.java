@@ -94,6 +94,8 @@ final class Scada implements AutoCloseable {
 
   @Override
   public void close() {
-    client.disconnect().join();
+    if (client.getState().isConnected()) {
+      client.disconnect().join();
+    }
   }
 }

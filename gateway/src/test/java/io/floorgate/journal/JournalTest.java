@@ -89,6 +89,51 @@ class JournalTest {
   }
 
   @Test
+  void cursorRewind_readsAgainTheRecordsOfTheWindowBeforeItsPosition() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      long second = 1_000_000L;
+      for (int i = 0; i < 6; i++) {
+        journal.append(
+            new JournalRecord.EventRecord(i * 10 * second, "e" + i, "threshold", "warning", new byte[] {'{', '}'}));
+      }
+      JournalCursor cursor = journal.cursor("alerts");
+      List<String> seen = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        cursor.poll(e -> seen.add(id(e)));
+      }
+      assertThat(seen).containsExactly("e0", "e1", "e2", "e3", "e4");
+
+      // e4 was read last at t=40 s; a 25 s window reaches back to e2 (t=20 s), not e1 (t=10 s).
+      assertThat(cursor.rewind(java.time.Duration.ofSeconds(25))).isEqualTo(3);
+
+      seen.clear();
+      while (cursor.poll(e -> seen.add(id(e)))) {
+        // drain
+      }
+      assertThat(seen).containsExactly("e2", "e3", "e4", "e5");
+    }
+  }
+
+  @Test
+  void cursorRewind_atTheEnd_readsAgainTheLastWindow() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      journal.append(event("a"));
+      journal.append(event("b"));
+      JournalCursor cursor = journal.cursor("alerts");
+      while (cursor.poll(e -> true)) {
+        // drain
+      }
+
+      assertThat(cursor.rewind(java.time.Duration.ofSeconds(60))).isEqualTo(2);
+      List<String> seen = new ArrayList<>();
+      while (cursor.poll(e -> seen.add(id(e)))) {
+        // drain
+      }
+      assertThat(seen).containsExactly("a", "b");
+    }
+  }
+
+  @Test
   void cursor_handlerThatThrows_seesTheSameRecordAgain() {
     try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
       journal.append(event("a"));

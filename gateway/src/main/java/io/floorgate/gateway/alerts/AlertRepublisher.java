@@ -9,6 +9,7 @@ import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalCursor;
 import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalRecord;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ public final class AlertRepublisher implements AutoCloseable {
   private final String gatewayId;
   private final int qos;
   private final MessagePublisher broker;
+  private final Duration replay;
   private final Thread thread;
   private final AtomicLong republished = new AtomicLong();
   private volatile boolean running = true;
@@ -47,8 +49,14 @@ public final class AlertRepublisher implements AutoCloseable {
   private long backoffMillis;
 
   private AlertRepublisher(
-      Journal journal, TopicTemplate template, String gatewayId, int qos, MessagePublisher broker) {
+      Journal journal,
+      TopicTemplate template,
+      String gatewayId,
+      int qos,
+      MessagePublisher broker,
+      Duration replay) {
     this.journal = journal;
+    this.replay = replay;
     this.template = template;
     this.gatewayId = gatewayId;
     this.qos = qos;
@@ -56,10 +64,21 @@ public final class AlertRepublisher implements AutoCloseable {
     this.thread = new Thread(this::run, "floorgate-alerts");
   }
 
-  /** Starts republishing from the journal, resuming at the cursor. */
+  /**
+   * Starts republishing from the journal, resuming at the cursor.
+   *
+   * @param replay when not zero, the previous run crashed: first publish again what the cursor
+   *     passed within this window before the crash (the broker may have lost it in flight)
+   */
   public static AlertRepublisher start(
-      Journal journal, TopicTemplate template, String gatewayId, int qos, MessagePublisher broker) {
-    AlertRepublisher republisher = new AlertRepublisher(journal, template, gatewayId, qos, broker);
+      Journal journal,
+      TopicTemplate template,
+      String gatewayId,
+      int qos,
+      MessagePublisher broker,
+      Duration replay) {
+    AlertRepublisher republisher =
+        new AlertRepublisher(journal, template, gatewayId, qos, broker, replay);
     republisher.thread.start();
     return republisher;
   }
@@ -82,6 +101,14 @@ public final class AlertRepublisher implements AutoCloseable {
   private void run() {
     try {
       cursor = journal.cursor(CURSOR);
+      if (!replay.isZero()) {
+        long again = cursor.rewind(replay);
+        LOG.warn(
+            "the previous run did not stop cleanly: publishing again the {} journal record(s) of"
+                + " its last {} s (receivers de-duplicate by event_id)",
+            again,
+            replay.toSeconds());
+      }
       while (running) {
         boolean consumed;
         try {

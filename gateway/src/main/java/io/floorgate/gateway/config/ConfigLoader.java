@@ -39,7 +39,8 @@ public final class ConfigLoader {
   private static final Set<String> INGEST =
       Set.of("queue_capacity", "simulation_topics", "optimization_topics", "error_report_interval");
   private static final Set<String> JOURNAL = Set.of("dir", "retention_days", "sync", "sync_interval");
-  private static final Set<String> ALERTS = Set.of("topic", "qos", "ack_topic", "alarm_topic");
+  private static final Set<String> ALERTS =
+      Set.of("topic", "qos", "ack_topic", "alarm_topic", "replay_after_crash");
   private static final Set<String> EVENT_NOTIFICATION =
       Set.of(
           "persistence_enabled",
@@ -190,6 +191,9 @@ public final class ConfigLoader {
           "alerts.alarm_topic must contain {rule_id}, but was '" + alarmTopic + "'");
     }
 
+    Duration replayAfterCrash =
+        orDefault(alerts.duration("replay_after_crash"), Duration.ofSeconds(60));
+
     MapReader seed = section(top, "EVENT_NOTIFICATION");
     EventNotificationConfig defaults = EventNotificationConfig.DEFAULTS;
     boolean persistenceEnabled =
@@ -215,7 +219,7 @@ public final class ConfigLoader {
         new RulesConfig(rulesFile, stateTopics),
         new IngestConfig(queueCapacity, simulationTopics, optimizationTopics, errorInterval),
         new JournalConfig(journalDir, retentionDays, sync, syncInterval),
-        new AlertsConfig(alertTopic, qos, ackTopic, alarmTopic),
+        new AlertsConfig(alertTopic, qos, ackTopic, alarmTopic, replayAfterCrash),
         alertTemplate,
         alarmTemplate,
         new EventNotificationConfig(

@@ -12,12 +12,14 @@ import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.broker.MessageSink;
 import io.floorgate.gateway.config.IngestConfig;
+import io.floorgate.journal.Journal;
 import io.floorgate.rules.Rule;
 import io.floorgate.rules.RuleSet;
 import io.floorgate.rules.eval.AlarmKey;
 import io.floorgate.rules.eval.Evaluator;
 import io.floorgate.rules.eval.Reading;
 import io.floorgate.rules.eval.Transition;
+import io.floorgate.rules.topic.TopicFilter;
 import io.floorgate.rules.topic.TopicIndex;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -74,6 +76,7 @@ public final class Ingest implements MessageSink, AutoCloseable {
 
   private volatile RuleSet rules;
   private volatile boolean running = true;
+  private volatile boolean publishAlarmStates;
 
   private enum Kind {
     SIMULATION,
@@ -122,6 +125,44 @@ public final class Ingest implements MessageSink, AutoCloseable {
     thread.start();
   }
 
+  /**
+   * Before {@link #start()}: puts back the alarms the journal left active or unacknowledged, for
+   * rules that still exist and still watch the alarm's topic.
+   *
+   * @return how many were restored
+   */
+  public int restoreAlarms(Journal journal) {
+    int restored = 0;
+    for (AlarmHistory.Entry entry : AlarmHistory.read(journal)) {
+      Optional<Rule> rule = rules.get(entry.ruleId());
+      if (rule.isEmpty()
+          || rule.get().topics().stream().noneMatch(f -> TopicFilter.matches(f, entry.topic()))) {
+        LOG.warn(
+            "alarm of rule '{}' on '{}' was {} before the restart, but that rule no longer"
+                + " watches that topic; its retained state is left as it was",
+            entry.ruleId(),
+            entry.topic(),
+            entry.state());
+        continue;
+      }
+      evaluator.restore(
+          rule.get(),
+          entry.topic(),
+          entry.state(),
+          entry.value(),
+          entry.sinceMillis(),
+          entry.eventId(),
+          entry.acknowledgedBy());
+      restored++;
+    }
+    return restored;
+  }
+
+  /** Asks the ingest thread to publish every alarm's retained state (after the broker started). */
+  public void publishAlarmStates() {
+    publishAlarmStates = true;
+  }
+
   /** Called by the broker for every client publish; never blocks. */
   @Override
   public boolean offer(InboundMessage message) {
@@ -142,6 +183,10 @@ public final class Ingest implements MessageSink, AutoCloseable {
   private void run() {
     while (running || !queue.isEmpty()) {
       try {
+        if (publishAlarmStates) {
+          publishAlarmStates = false;
+          evaluator.alarms().forEach(alarms::publish);
+        }
         InboundMessage message = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
         if (message != null) {
           handleSafely(message);

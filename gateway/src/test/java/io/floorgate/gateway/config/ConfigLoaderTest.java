@@ -49,7 +49,12 @@ class ConfigLoaderTest {
                 Path.of("data/journal"), 30, SyncPolicy.BATCH, Duration.ofSeconds(1)));
     assertThat(config.alerts())
         .isEqualTo(
-            new AlertsConfig("alerts/{severity}/{category}", 1, "alerts/ack", "alarms/{rule_id}"));
+            new AlertsConfig(
+                "alerts/{severity}/{category}",
+                1,
+                "alerts/ack",
+                "alarms/{rule_id}",
+                Duration.ofSeconds(60)));
     assertThat(config.alertTopic().toString()).isEqualTo("alerts/{severity}/{category}");
     assertThat(config.alertTopic().placeholders()).containsExactly("severity", "category");
     assertThat(config.alarmTopic().toString()).isEqualTo("alarms/{rule_id}");
@@ -165,6 +170,7 @@ class ConfigLoaderTest {
                   qos: 2
                   ack_topic: scada/ack
                   alarm_topic: "{gateway_id}/alarms/{rule_id}"
+                  replay_after_crash: 5m
                 """)
             .orThrow();
 
@@ -191,7 +197,8 @@ class ConfigLoaderTest {
                 "{gateway_id}/alerts/{severity}/{category}/{source}",
                 2,
                 "scada/ack",
-                "{gateway_id}/alarms/{rule_id}"));
+                "{gateway_id}/alarms/{rule_id}",
+                Duration.ofMinutes(5)));
     assertThat(
             config
                 .alertTopic()

@@ -172,6 +172,40 @@ public final class Evaluator {
     return OptionalLong.empty();
   }
 
+  /**
+   * Puts back an alarm known from before a restart, as the gateway's journal recorded it. Later
+   * readings continue it (a normal reading clears it). Normal states and {@code every_sample}
+   * rules are ignored: they hold no alarm.
+   */
+  public void restore(
+      Rule rule,
+      String topic,
+      AlarmState state,
+      double value,
+      long sinceMillis,
+      @Nullable String eventId,
+      @Nullable String acknowledgedBy) {
+    if (state == AlarmState.NORMAL || rule.mode() == Mode.EVERY_SAMPLE) {
+      return;
+    }
+    Alarm alarm = new Alarm(rule, topic, new Reading(topic, value, null, null, sinceMillis));
+    alarm.raised = true;
+    alarm.acknowledged = state == AlarmState.ACTIVE_ACKNOWLEDGED;
+    alarm.acknowledgedBy = acknowledgedBy;
+    alarm.condition =
+        state == AlarmState.RETURNED_UNACKNOWLEDGED ? Condition.NORMAL : Condition.ACTIVE;
+    alarm.state = state;
+    alarm.since = sinceMillis;
+    Alarm previous = alarms.put(new AlarmKey(rule.id(), topic), alarm);
+    if (previous != null && previous.eventId != null) {
+      byEventId.remove(previous.eventId);
+    }
+    if (eventId != null) {
+      alarm.eventId = eventId;
+      byEventId.put(eventId, alarm);
+    }
+  }
+
   /** Records the id of the event that announced {@code key}'s raise, for acknowledgements. */
   public void attachEvent(AlarmKey key, String eventId) {
     Alarm alarm = alarms.get(key);

@@ -59,6 +59,53 @@ class EvaluatorTest {
     return transitions.stream().map(Transition::kind).toList();
   }
 
+  // --- restore after a restart --------------------------------------------------------------
+
+  @Test
+  void restore_activeAcknowledged_isKeptAndClearsOnANormalReading() {
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.ACTIVE_ACKNOWLEDGED, 26.5, T0, "e-1", "op-7");
+
+    assertThat(evaluator.alarm(KEY))
+        .hasValueSatisfying(
+            a -> {
+              assertThat(a.state()).isEqualTo(AlarmState.ACTIVE_ACKNOWLEDGED);
+              assertThat(a.eventId()).isEqualTo("e-1");
+              assertThat(a.acknowledgedBy()).isEqualTo("op-7");
+            });
+    assertThat(read(IMMEDIATE, 26.0, T0 + 1)).isEmpty();
+    List<Transition> cleared = read(IMMEDIATE, 24.0, T0 + 2);
+    assertThat(kinds(cleared)).containsExactly(Transition.Kind.CLEARED);
+    assertThat(cleared.get(0).alarm().state()).isEqualTo(AlarmState.NORMAL);
+    assertThat(evaluator.size()).isZero();
+  }
+
+  @Test
+  void restore_activeUnacknowledged_canBeAcknowledgedByItsEventId() {
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.ACTIVE_UNACKNOWLEDGED, 26.5, T0, "e-1", null);
+
+    assertThat(evaluator.acknowledge("e-1", "op-7", T0 + 5))
+        .hasValueSatisfying(
+            t -> assertThat(t.alarm().state()).isEqualTo(AlarmState.ACTIVE_ACKNOWLEDGED));
+  }
+
+  @Test
+  void restore_returnedUnacknowledged_reraisesOnANewBreach_andAckMakesItNormal() {
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.RETURNED_UNACKNOWLEDGED, 24.0, T0, "e-1", null);
+
+    assertThat(evaluator.alarm(KEY)).map(AlarmSnapshot::state)
+        .hasValue(AlarmState.RETURNED_UNACKNOWLEDGED);
+    assertThat(evaluator.acknowledge("e-1", "op-7", T0 + 1)).isPresent();
+    assertThat(evaluator.size()).isZero();
+  }
+
+  @Test
+  void restore_normalStatesAndEverySampleRules_areIgnored() {
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.NORMAL, 20.0, T0, "e-1", null);
+    evaluator.restore(EVERY_SAMPLE, TOPIC, AlarmState.ACTIVE_UNACKNOWLEDGED, 30.0, T0, "e-2", null);
+
+    assertThat(evaluator.size()).isZero();
+  }
+
   // --- raise and clear -----------------------------------------------------------------------
 
   @Test
