@@ -221,7 +221,7 @@ class GatewayIT {
     String eventId = (String) alerts.await(GatewayIT::isThreshold).json().get("event_id");
 
     // Only a retained message reaches a subscriber that arrives after the fact. (Moquette 0.17
-    // delivers it with the RETAIN flag cleared; see docs/operations.md.)
+    // delivers it with the RETAIN flag cleared; see the README.)
     Scada late = fixture.scada("late-scada", "alarms/#");
     Scada.Received state = late.await(r -> r.payload().contains("active_unacknowledged"));
     assertThat(state.topic()).isEqualTo("alarms/line-temp/plant/line1/s1/temperature");
