@@ -110,6 +110,37 @@ public class DigitalTwinPublisher extends EventPublisherBase {
       double actualValue,
       Map<String, ?> state,
       Map<String, ?> extraDetails) {
+    return publishThresholdNotice(
+        parameterPath,
+        parameterName,
+        threshold,
+        actualValue,
+        state,
+        EventSeverity.INFO,
+        "Threshold cleared: "
+            + parameterName
+            + " returned to normal with value "
+            + PythonFormat.str(actualValue)
+            + " (threshold "
+            + PythonFormat.str(threshold)
+            + ")",
+        extraDetails);
+  }
+
+  /**
+   * Any other change of a threshold alarm (lowered to a lesser tier, latched, cleared by a rule
+   * change, unshelved): a {@code threshold} event with {@code message} and the breach's details.
+   * Switched by {@code publish_threshold_breaches}.
+   */
+  public Optional<Event> publishThresholdNotice(
+      String parameterPath,
+      String parameterName,
+      double threshold,
+      double actualValue,
+      Map<String, ?> state,
+      EventSeverity severity,
+      String message,
+      Map<String, ?> extraDetails) {
     if (!config.publishThresholdBreaches()) {
       return Optional.empty();
     }
@@ -121,15 +152,8 @@ public class DigitalTwinPublisher extends EventPublisherBase {
     Event event =
         Event.builder()
             .category(EventCategory.THRESHOLD)
-            .severity(EventSeverity.INFO)
-            .message(
-                "Threshold cleared: "
-                    + parameterName
-                    + " returned to normal with value "
-                    + PythonFormat.str(actualValue)
-                    + " (threshold "
-                    + PythonFormat.str(threshold)
-                    + ")")
+            .severity(severity)
+            .message(message)
             .details(details)
             .build();
     return publish(event);

@@ -7,11 +7,11 @@ import java.math.RoundingMode;
  * Number formatting as the seed's f-strings print it, so messages read the same as the reference
  * implementation's: {@code str(float)} and {@code {x:.2f}}.
  */
-final class PythonFormat {
+public final class PythonFormat {
   private PythonFormat() {}
 
   /** Python's {@code str(float)}: {@code 25.0}, {@code 0.0001}, {@code 1e-05}, {@code 1e+16}. */
-  static String str(double value) {
+  public static String str(double value) {
     if (Double.isNaN(value)) {
       return "nan";
     }
@@ -39,7 +39,7 @@ final class PythonFormat {
   }
 
   /** Python's {@code f"{value:.2f}"}: the exact binary value rounded half-even. */
-  static String fixed2(double value) {
+  public static String fixed2(double value) {
     if (!Double.isFinite(value)) {
       return str(value);
     }

@@ -152,6 +152,9 @@ public final class JournalCursor implements AutoCloseable {
     if (record instanceof JournalRecord.AckRecord ack) {
       return ack.atMicros();
     }
+    if (record instanceof JournalRecord.RulesRecord rules) {
+      return rules.atMicros();
+    }
     return ((JournalRecord.ClearRecord) record).atMicros();
   }
 

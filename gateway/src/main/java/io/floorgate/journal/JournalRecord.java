@@ -7,7 +7,10 @@ import java.util.Arrays;
  * timestamp, category and severity (for reading without parsing) and its JSON.
  */
 public sealed interface JournalRecord
-    permits JournalRecord.EventRecord, JournalRecord.AckRecord, JournalRecord.ClearRecord {
+    permits JournalRecord.EventRecord,
+        JournalRecord.AckRecord,
+        JournalRecord.ClearRecord,
+        JournalRecord.RulesRecord {
 
   /**
    * An accepted event.
@@ -60,6 +63,36 @@ public sealed interface JournalRecord
   record ClearRecord(long atMicros, long cutoffMicros) implements JournalRecord {
     public boolean all() {
       return cutoffMicros == Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * A rule file was applied: the whole text, so the rule history can be read and reverted.
+   *
+   * @param atMicros when, microseconds since the epoch
+   * @param who who changed it (the HTTP user, or {@code file} for an edit on disk)
+   * @param sha256 the text's SHA-256, hex
+   * @param text the rule file as applied, UTF-8
+   */
+  record RulesRecord(long atMicros, String who, String sha256, byte[] text)
+      implements JournalRecord {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof RulesRecord other
+          && atMicros == other.atMicros
+          && who.equals(other.who)
+          && sha256.equals(other.sha256)
+          && Arrays.equals(text, other.text);
+    }
+
+    @Override
+    public int hashCode() {
+      return sha256.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "RulesRecord{" + sha256 + " by " + who + "}";
     }
   }
 }

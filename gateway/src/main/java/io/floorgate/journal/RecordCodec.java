@@ -16,6 +16,7 @@ import java.util.zip.CRC32C;
  *   E: i64 timestamp micros, str event_id, str category, str severity, u32 length, JSON bytes
  *   A: i64 at micros, str event_id
  *   C: i64 at micros, i64 cutoff micros (Long.MAX_VALUE = all)
+ *   R: i64 at micros, str who, str sha256, u32 length, rule file text (UTF-8)
  * str = u16 length + UTF-8 bytes; numbers big-endian
  * </pre>
  *
@@ -27,6 +28,7 @@ final class RecordCodec {
   static final byte EVENT = 'E';
   static final byte ACK = 'A';
   static final byte CLEAR = 'C';
+  static final byte RULES = 'R';
   private static final int HEADER = 6;
 
   private RecordCodec() {}
@@ -113,6 +115,13 @@ final class RecordCodec {
       out.i64(ack.atMicros());
       out.str(ack.eventId());
       type = ACK;
+    } else if (record instanceof JournalRecord.RulesRecord rules) {
+      out.i64(rules.atMicros());
+      out.str(rules.who());
+      out.str(rules.sha256());
+      out.i32(rules.text().length);
+      out.bytes(rules.text());
+      type = RULES;
     } else {
       JournalRecord.ClearRecord clear = (JournalRecord.ClearRecord) record;
       out.i64(clear.atMicros());
@@ -165,6 +174,14 @@ final class RecordCodec {
         }
         case ACK -> new JournalRecord.AckRecord(in.getLong(), getString(in));
         case CLEAR -> new JournalRecord.ClearRecord(in.getLong(), in.getLong());
+        case RULES -> {
+          long at = in.getLong();
+          String who = getString(in);
+          String sha = getString(in);
+          byte[] text = new byte[in.getInt()];
+          in.get(text);
+          yield new JournalRecord.RulesRecord(at, who, sha, text);
+        }
         default -> throw new CorruptRecordException("unknown record type " + type);
       };
     } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {

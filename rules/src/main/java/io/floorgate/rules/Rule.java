@@ -19,13 +19,14 @@ import org.jspecify.annotations.Nullable;
  *     topics for the seed's {@code PARAMETER_THRESHOLDS})
  * @param path dotted path of the value in a JSON payload; {@code ""} means the payload is the
  *     number (a bare-number payload is taken as the value whatever the path)
- * @param comparison how the value is compared with the threshold
- * @param threshold the limit (the seed's {@code value})
- * @param severity the events' severity, or null for the configured {@code default_alert_severity}
- * @param deadband hysteresis: how far back past the threshold the value must return to clear
- * @param onDelay how long the condition must hold before the alarm raises
- * @param offDelay how long the value must stay returned before the alarm clears
+ * @param comparison how the value is compared with the thresholds
+ * @param limits one limit, or escalation tiers from the least to the most severe (H then HH for
+ *     greater comparisons, L then LL for less comparisons)
+ * @param onDelay how long the condition must hold before the alarm raises or escalates
+ * @param offDelay how long the value must stay returned before the alarm clears or de-escalates
  * @param mode alarm (default) or every sample
+ * @param latch when true, an alarm whose value returned stays active until an operator resets it
+ * @param outOfService when true, the rule is not evaluated (ISA-18.2 out of service)
  */
 public record Rule(
     String id,
@@ -33,20 +34,22 @@ public record Rule(
     List<String> topics,
     String path,
     Comparison comparison,
-    double threshold,
-    @Nullable Severity severity,
-    double deadband,
+    List<Limit> limits,
     Duration onDelay,
     Duration offDelay,
-    Mode mode) {
+    Mode mode,
+    boolean latch,
+    boolean outOfService) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   private static final Pattern PATH = Pattern.compile("|[^.]+(\\.[^.]+)*");
+  private static final Pattern LEVEL = Pattern.compile("[A-Za-z0-9_]{1,16}");
 
   public Rule {
     Objects.requireNonNull(comparison, "comparison");
     Objects.requireNonNull(mode, "mode");
     topics = List.copyOf(topics);
+    limits = List.copyOf(limits);
     List<String> errors = new ArrayList<>();
     addIfPresent(errors, idError(id));
     if (name.isBlank()) {
@@ -59,13 +62,39 @@ public record Rule(
       addIfPresent(errors, topicError(topic));
     }
     addIfPresent(errors, pathError(path));
-    addIfPresent(errors, thresholdError(threshold));
-    addIfPresent(errors, deadbandError(deadband));
+    errors.addAll(limitErrors(comparison, limits));
     addIfPresent(errors, delayError("on_delay", onDelay));
     addIfPresent(errors, delayError("off_delay", offDelay));
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("rule '" + id + "': " + String.join("; ", errors));
     }
+  }
+
+  /** A rule with one limit, not latching, in service. */
+  public Rule(
+      String id,
+      String name,
+      List<String> topics,
+      String path,
+      Comparison comparison,
+      double threshold,
+      @Nullable Severity severity,
+      double deadband,
+      Duration onDelay,
+      Duration offDelay,
+      Mode mode) {
+    this(
+        id,
+        name,
+        topics,
+        path,
+        comparison,
+        List.of(new Limit("", threshold, severity, deadband)),
+        onDelay,
+        offDelay,
+        mode,
+        false,
+        false);
   }
 
   /** A rule with the defaults: no deadband, no delays, alarm mode, severity from configuration. */
@@ -85,15 +114,57 @@ public record Rule(
         Mode.ALARM);
   }
 
-  /** True when the condition part (what is compared, against what) equals {@code other}'s. */
+  /** The first (least severe) limit's threshold: the rule's threshold when it has one limit. */
+  public double threshold() {
+    return limits.get(0).threshold();
+  }
+
+  /** The first (least severe) limit's severity. */
+  public @Nullable Severity severity() {
+    return limits.get(0).severity();
+  }
+
+  /** The first (least severe) limit's deadband. */
+  public double deadband() {
+    return limits.get(0).deadband();
+  }
+
+  /** True when the rule has escalation tiers (more than one limit). */
+  public boolean tiered() {
+    return limits.size() > 1;
+  }
+
+  /** This rule with {@code out_of_service} set or cleared. */
+  public Rule withOutOfService(boolean outOfService) {
+    return new Rule(
+        id, name, topics, path, comparison, limits, onDelay, offDelay, mode, latch, outOfService);
+  }
+
+  /**
+   * True when what decides the alarm (topics, path, comparison, limits' thresholds and deadbands,
+   * mode, latching) equals {@code other}'s; names, severities and delays may differ. A reload keeps
+   * an alarm's state only for rules whose id and condition are unchanged.
+   */
   public boolean sameCondition(Rule other) {
-    return id.equals(other.id)
+    if (!(id.equals(other.id)
         && topics.equals(other.topics)
         && path.equals(other.path)
         && comparison == other.comparison
-        && Double.compare(threshold, other.threshold) == 0
-        && Double.compare(deadband, other.deadband) == 0
-        && mode == other.mode;
+        && mode == other.mode
+        && latch == other.latch
+        && limits.size() == other.limits.size())) {
+      return false;
+    }
+    for (int i = 0; i < limits.size(); i++) {
+      Limit a = limits.get(i);
+      Limit b = other.limits.get(i);
+      if (!a.level().equals(b.level())
+          || Double.compare(a.threshold(), b.threshold()) != 0
+          || Double.compare(a.deadband(), b.deadband()) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // Validators, shared with RuleFile so that file problems and code problems read the same.
@@ -118,6 +189,57 @@ public record Rule(
         + " number), but was '"
         + path
         + "'";
+  }
+
+  /** Everything wrong with a rule's limits, for both the constructor and the file reader. */
+  static List<String> limitErrors(Comparison comparison, List<Limit> limits) {
+    List<String> errors = new ArrayList<>();
+    if (limits.isEmpty()) {
+      errors.add("value (the threshold) is required");
+      return errors;
+    }
+    for (Limit limit : limits) {
+      String prefix = limits.size() > 1 ? "limit '" + limit.level() + "': " : "";
+      addIfPresent(errors, prefixed(prefix, thresholdError(limit.threshold())));
+      addIfPresent(errors, prefixed(prefix, deadbandError(limit.deadband())));
+    }
+    if (limits.size() == 1) {
+      return errors;
+    }
+    boolean up = comparison == Comparison.GREATER_THAN || comparison == Comparison.GREATER_OR_EQUAL;
+    boolean down = comparison == Comparison.LESS_THAN || comparison == Comparison.LESS_OR_EQUAL;
+    if (!up && !down) {
+      errors.add(
+          "limits (escalation tiers) need a greater or less comparison, but comparison is "
+              + comparison.value());
+      return errors;
+    }
+    java.util.Set<String> levels = new java.util.HashSet<>();
+    for (int i = 0; i < limits.size(); i++) {
+      Limit limit = limits.get(i);
+      if (!LEVEL.matcher(limit.level()).matches()) {
+        errors.add(
+            "limit #" + (i + 1) + ": level must be 1 to 16 letters, digits or '_' (H, HH, LL...),"
+                + " but was '" + limit.level() + "'");
+      } else if (!levels.add(limit.level())) {
+        errors.add("limit '" + limit.level() + "': duplicate level");
+      }
+      if (i > 0) {
+        double previous = limits.get(i - 1).threshold();
+        boolean escalates = up ? limit.threshold() > previous : limit.threshold() < previous;
+        if (!escalates) {
+          errors.add(
+              "limit '" + limit.level() + "': tiers are listed from the least to the most severe,"
+                  + " so its value must be " + (up ? "above " : "below ") + previous
+                  + ", but was " + limit.threshold());
+        }
+      }
+    }
+    return errors;
+  }
+
+  private static @Nullable String prefixed(String prefix, @Nullable String error) {
+    return error == null ? null : prefix + error;
   }
 
   static @Nullable String thresholdError(double threshold) {

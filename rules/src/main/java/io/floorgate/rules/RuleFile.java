@@ -41,9 +41,24 @@ public final class RuleFile {
           "deadband",
           "on_delay",
           "off_delay",
-          "mode");
+          "mode",
+          "limits",
+          "latch",
+          "out_of_service");
   static final Set<String> SEED_KEYS =
-      Set.of("name", "value", "comparison", "severity", "deadband", "on_delay", "off_delay", "mode");
+      Set.of(
+          "name",
+          "value",
+          "comparison",
+          "severity",
+          "deadband",
+          "on_delay",
+          "off_delay",
+          "mode",
+          "limits",
+          "latch",
+          "out_of_service");
+  static final Set<String> LIMIT_KEYS = Set.of("level", "value", "severity", "deadband");
 
   private final String file;
   private final List<String> stateTopics;
@@ -301,31 +316,7 @@ public final class RuleFile {
         }
       }
     }
-    Double threshold = null;
-    if (r.has("value")) {
-      threshold = r.number("value");
-    } else {
-      r.problem(r.node().location(), "value (the threshold) is required");
-    }
-    Severity severity = null;
-    if (r.has("severity")) {
-      String text = r.string("severity");
-      if (text != null) {
-        try {
-          severity = Severity.parse(text);
-        } catch (IllegalArgumentException e) {
-          r.problem(r.location("severity"), e.getMessage());
-        }
-      }
-    }
-    double deadband = 0;
-    if (r.has("deadband")) {
-      Double value = r.number("deadband");
-      if (value != null) {
-        reportIfPresent(r, "deadband", Rule.deadbandError(value));
-        deadband = value;
-      }
-    }
+    List<Limit> limits = r.has("limits") ? readLimits(r) : readSingleLimit(r);
     Duration onDelay = r.has("on_delay") ? r.duration("on_delay") : Duration.ZERO;
     Duration offDelay = r.has("off_delay") ? r.duration("off_delay") : Duration.ZERO;
     Mode mode = Mode.ALARM;
@@ -339,17 +330,27 @@ public final class RuleFile {
         }
       }
     }
+    boolean latch = Boolean.TRUE.equals(r.has("latch") ? r.bool("latch") : Boolean.FALSE);
+    boolean outOfService =
+        Boolean.TRUE.equals(r.has("out_of_service") ? r.bool("out_of_service") : Boolean.FALSE);
     // Settings that would be silently ignored are mistakes worth pointing at.
     if (mode == Mode.EVERY_SAMPLE) {
-      for (String key : List.of("deadband", "on_delay", "off_delay")) {
+      for (String key : List.of("deadband", "on_delay", "off_delay", "latch")) {
         if (r.has(key)) {
           r.problem(r.location(key), key + " has no effect with mode every_sample; remove it");
         }
       }
-    } else if (comparison == Comparison.NOT_EQUAL && deadband > 0) {
+    } else if (comparison == Comparison.NOT_EQUAL
+        && limits != null
+        && limits.stream().anyMatch(l -> l.deadband() > 0)) {
       r.problem(
           r.location("deadband"),
           "deadband has no effect with not_equal (normal is exactly the threshold); remove it");
+    }
+    if (comparison != null && limits != null && problems.size() == before) {
+      for (String error : Rule.limitErrors(comparison, limits)) {
+        r.problem(r.location(r.has("limits") ? "limits" : "value"), error);
+      }
     }
     reportIfPresent(r, "on_delay", onDelay == null ? null : Rule.delayError("on_delay", onDelay));
     reportIfPresent(r, "off_delay", offDelay == null ? null : Rule.delayError("off_delay", offDelay));
@@ -359,14 +360,105 @@ public final class RuleFile {
         || path == null
         || name == null
         || comparison == null
-        || threshold == null
+        || limits == null
         || onDelay == null
         || offDelay == null) {
       return null;
     }
     return new Rule(
-        id, name, topics, path, comparison, threshold, severity, deadband, onDelay, offDelay, mode);
+        id, name, topics, path, comparison, limits, onDelay, offDelay, mode, latch, outOfService);
   }
+
+  /** {@code value}, {@code severity}, {@code deadband} at the rule's level: one limit. */
+  private @Nullable List<Limit> readSingleLimit(MapReader r) {
+    Double threshold = null;
+    if (r.has("value")) {
+      threshold = r.number("value");
+    } else {
+      r.problem(r.node().location(), "value (the threshold) is required, or limits");
+    }
+    Severity severity = severity(r);
+    Double deadband = deadband(r);
+    return threshold == null || deadband == null
+        ? null
+        : List.of(new Limit("", threshold, severity, deadband));
+  }
+
+  /** {@code limits:}, a list of {@code {level, value, severity, deadband}}. */
+  private @Nullable List<Limit> readLimits(MapReader r) {
+    for (String key : List.of("value", "severity", "deadband")) {
+      if (r.has(key)) {
+        r.problem(
+            r.location(key),
+            key + " belongs inside each of limits when a rule has limits; move it there");
+      }
+    }
+    Node list = r.node("limits");
+    if (!(list instanceof Node.ListNode items) || items.items().isEmpty()) {
+      r.problem(
+          r.location("limits"),
+          "limits must be a list of {level, value, severity, deadband}, but was "
+              + (list == null ? "empty" : list.describe()));
+      return null;
+    }
+    List<Limit> limits = new ArrayList<>();
+    boolean ok = true;
+    int position = 0;
+    for (Node item : items.items()) {
+      position++;
+      if (!(item instanceof Node.MapNode map)) {
+        r.problem(item.location(), "limit #" + position + " must be a mapping, but was " + item.describe());
+        ok = false;
+        continue;
+      }
+      MapReader limit = new MapReader(map, r.context(), "limits[" + position + "].", problems::add);
+      limit.rejectUnknownKeys(LIMIT_KEYS);
+      String level = limit.require("level") ? limit.string("level") : null;
+      Double threshold = limit.require("value") ? limit.number("value") : null;
+      Severity severity = severity(limit);
+      Double deadband = deadband(limit);
+      if (level == null || threshold == null || deadband == null) {
+        ok = false;
+        continue;
+      }
+      limits.add(new Limit(level, threshold, severity, deadband));
+    }
+    return ok ? limits : null;
+  }
+
+  private static @Nullable Severity severity(MapReader r) {
+    if (!r.has("severity")) {
+      return null;
+    }
+    String text = r.string("severity");
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Severity.parse(text);
+    } catch (IllegalArgumentException e) {
+      r.problem(r.location("severity"), e.getMessage());
+      return null;
+    }
+  }
+
+  /** The deadband (0 when absent), or null when it is wrong (reported). */
+  private static @Nullable Double deadband(MapReader r) {
+    if (!r.has("deadband")) {
+      return 0.0;
+    }
+    Double value = r.number("deadband");
+    if (value == null) {
+      return null;
+    }
+    String error = Rule.deadbandError(value);
+    if (error != null) {
+      r.problem(r.location("deadband"), r.name("") + error);
+      return null;
+    }
+    return value;
+  }
+
 
   /** Reports {@code id} at {@code at} when an earlier rule (valid or not) already has it. */
   private void checkUnique(MapReader r, String id, Location at) {

@@ -143,6 +143,14 @@ final class EventsCommand {
       if (record instanceof JournalRecord.AckRecord ack) {
         return at(ack.atMicros()) + "  acknowledged " + ack.eventId();
       }
+      if (record instanceof JournalRecord.RulesRecord rules) {
+        return at(rules.atMicros())
+            + "  rules applied by "
+            + rules.who()
+            + " (sha256 "
+            + rules.sha256().substring(0, 12)
+            + ")";
+      }
       JournalRecord.ClearRecord clear = (JournalRecord.ClearRecord) record;
       return at(clear.atMicros())
           + "  cleared "

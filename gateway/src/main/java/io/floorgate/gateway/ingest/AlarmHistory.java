@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The alarms as the journal last left them, so a restarted gateway neither forgets an active
- * alarm nor leaves a stale retained state behind: raise events open an alarm, clear events
- * (those naming {@code raised_event_id}) return it to normal, acknowledgement records acknowledge
- * it, and the acknowledging {@code UserActionEvent} names who.
+ * alarm nor leaves a stale retained state behind. Every alarm event the gateway publishes names
+ * its rule, topic and the alarm's state after it ({@code alarm_state}); acknowledgement records
+ * acknowledge, and the acknowledging {@code UserActionEvent} names who. Shelvings are not
+ * restored: after a restart a shelved alarm announces itself again.
  */
 final class AlarmHistory {
   private static final Logger LOG = LoggerFactory.getLogger(AlarmHistory.class);
@@ -31,6 +32,8 @@ final class AlarmHistory {
       String ruleId,
       String topic,
       AlarmState state,
+      String level,
+      boolean latched,
       double value,
       long sinceMillis,
       String eventId,
@@ -39,18 +42,19 @@ final class AlarmHistory {
   private static final class Open {
     final String ruleId;
     final String topic;
-    final String eventId;
-    final double value;
-    AlarmState state = AlarmState.ACTIVE_UNACKNOWLEDGED;
+    String eventId;
+    AlarmState state;
+    String level = "";
+    boolean latched;
+    double value;
     long since;
     @Nullable String acknowledgedBy;
 
-    Open(String ruleId, String topic, String eventId, double value, long since) {
+    Open(String ruleId, String topic, String eventId) {
       this.ruleId = ruleId;
       this.topic = topic;
       this.eventId = eventId;
-      this.value = value;
-      this.since = since;
+      this.state = AlarmState.ACTIVE_UNACKNOWLEDGED;
     }
   }
 
@@ -63,7 +67,7 @@ final class AlarmHistory {
         JournalRecord record = next.get().record();
         if (record instanceof JournalRecord.EventRecord event) {
           if (event.category().equals("threshold")) {
-            threshold(event, open, byEvent);
+            alarmEvent(event, open, byEvent);
           } else if (event.category().equals("user")) {
             acknowledgedBy(event, byEvent);
           }
@@ -84,46 +88,61 @@ final class AlarmHistory {
         .map(
             a ->
                 new Entry(
-                    a.ruleId, a.topic, a.state, a.value, a.since, a.eventId, a.acknowledgedBy))
+                    a.ruleId,
+                    a.topic,
+                    a.state,
+                    a.level,
+                    a.latched,
+                    a.value,
+                    a.since,
+                    a.eventId,
+                    a.acknowledgedBy))
         .toList();
   }
 
-  private static void threshold(
+  private static void alarmEvent(
       JournalRecord.EventRecord event, Map<AlarmKey, Open> open, Map<String, Open> byEvent) {
     Map<String, Object> details = details(event);
     if (details == null
         || !(details.get("rule_id") instanceof String ruleId)
-        || !(details.get("topic") instanceof String topic)) {
-      return; // a threshold event some other publisher made
+        || !(details.get("topic") instanceof String topic)
+        || !(details.get("alarm_state") instanceof String stateName)) {
+      return; // every_sample events, or threshold events some other publisher made
+    }
+    AlarmState state;
+    try {
+      state = AlarmState.valueOf(stateName.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return;
     }
     AlarmKey key = new AlarmKey(ruleId, topic);
-    if (details.get("raised_event_id") != null) {
-      Open alarm = open.get(key);
-      if (alarm == null) {
-        return;
+    Open alarm = open.get(key);
+    boolean raise = details.get("raised_event_id") == null;
+    if (raise) {
+      if (alarm != null) {
+        byEvent.remove(alarm.eventId);
       }
-      alarm.since = event.timestampMicros() / 1000;
-      if (alarm.state == AlarmState.ACTIVE_ACKNOWLEDGED) {
-        forget(alarm, open, byEvent);
-      } else {
-        alarm.state = AlarmState.RETURNED_UNACKNOWLEDGED;
-      }
+      alarm = new Open(ruleId, topic, event.eventId());
+      open.put(key, alarm);
+      byEvent.put(event.eventId(), alarm);
+    } else if (alarm == null) {
       return;
     }
-    double value = details.get("actual_value") instanceof Number n ? n.doubleValue() : Double.NaN;
-    if (!Double.isFinite(value)) {
+    if (state == AlarmState.NORMAL) {
+      forget(alarm, open, byEvent);
       return;
     }
-    Open previous = open.get(key);
-    if (previous != null) {
-      byEvent.remove(previous.eventId);
+    alarm.state = state;
+    alarm.since = event.timestampMicros() / 1000;
+    alarm.latched = Boolean.TRUE.equals(details.get("latched"));
+    if (details.get("level") instanceof String level) {
+      alarm.level = level;
     }
-    Open alarm = new Open(ruleId, topic, event.eventId(), value, event.timestampMicros() / 1000);
-    open.put(key, alarm);
-    byEvent.put(event.eventId(), alarm);
+    if (details.get("actual_value") instanceof Number value) {
+      alarm.value = value.doubleValue();
+    }
   }
 
-  @SuppressWarnings("unchecked")
   private static void acknowledgedBy(JournalRecord.EventRecord event, Map<String, Open> byEvent) {
     Map<String, Object> details = details(event);
     if (details != null

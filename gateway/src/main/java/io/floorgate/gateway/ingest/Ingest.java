@@ -2,7 +2,6 @@ package io.floorgate.gateway.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.floorgate.events.DigitalTwinPublisher;
-import io.floorgate.events.Event;
 import io.floorgate.events.EventManager;
 import io.floorgate.events.EventPublisherBase;
 import io.floorgate.events.EventSeverity;
@@ -15,24 +14,29 @@ import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.journal.Journal;
 import io.floorgate.rules.Rule;
 import io.floorgate.rules.RuleSet;
-import io.floorgate.rules.eval.AlarmKey;
+import io.floorgate.rules.eval.AlarmSnapshot;
 import io.floorgate.rules.eval.Evaluator;
 import io.floorgate.rules.eval.Reading;
+import io.floorgate.rules.eval.Shelf;
 import io.floorgate.rules.eval.Transition;
 import io.floorgate.rules.topic.TopicFilter;
 import io.floorgate.rules.topic.TopicIndex;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: {@link #offer} runs on the broker's interceptor thread and only enqueues (a full
  * queue drops and counts). One thread, {@code floorgate-ingest}, owns everything else: decoding,
  * the evaluator and its alarm states, publishing events and alarm states. It also fires delayed
- * raises and clears on time ({@code on_delay}, {@code off_delay}).
+ * raises and clears on time ({@code on_delay}, {@code off_delay}, shelving ends). Commands from
+ * other threads (a new rule set, operator actions, queries) go through the same queue as the
+ * messages, so a rule set is swapped between two messages: no message is evaluated against a
+ * half-applied set.
  */
 public final class Ingest implements MessageSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
@@ -57,16 +64,19 @@ public final class Ingest implements MessageSink, AutoCloseable {
   private final EventManager events;
   private final DigitalTwinPublisher twin;
   private final EventPublisherBase commands;
-  private final AlarmBoard alarms;
+  private final AlarmBoard board;
+  private final AlarmEvents announcer;
   private final RejectionReporter rejections;
   private final PayloadDecoder decoder;
   private final Clock clock;
   private final TopicIndex<Kind> special = new TopicIndex<>();
   private final TopicIndex<Boolean> stateTopics = new TopicIndex<>();
-  private final BlockingQueue<InboundMessage> queue;
+  /** Client messages and commands (a {@link Command}), in arrival order. */
+  private final BlockingQueue<Object> queue;
   private final Evaluator evaluator = new Evaluator();
   private final Map<String, String> lastStatus = new HashMap<>();
   private final List<Transition> transitions = new ArrayList<>();
+  private final Set<String> outOfService = new HashSet<>();
   private final Thread thread;
 
   private final AtomicLong received = new AtomicLong();
@@ -76,11 +86,29 @@ public final class Ingest implements MessageSink, AutoCloseable {
 
   private volatile RuleSet rules;
   private volatile boolean running = true;
-  private volatile boolean publishAlarmStates;
 
   private enum Kind {
     SIMULATION,
     OPTIMIZATION
+  }
+
+  /** Work for the ingest thread from another thread. */
+  private record Command(Runnable action) {}
+
+  /** What applying a new rule set did. */
+  public record RuleChange(
+      List<String> added, List<String> removed, List<String> changed, int alarmsDropped) {
+    public boolean isEmpty() {
+      return added.isEmpty() && removed.isEmpty() && changed.isEmpty();
+    }
+  }
+
+  /** How an acknowledgement went. */
+  public enum AckOutcome {
+    /** The event was acknowledged (now or before). */
+    ACKNOWLEDGED,
+    /** No event with that id in the window. */
+    UNKNOWN_EVENT
   }
 
   /**
@@ -96,14 +124,15 @@ public final class Ingest implements MessageSink, AutoCloseable {
       int maxPayloadBytes,
       RuleSet rules,
       EventManager events,
-      AlarmBoard alarms,
+      AlarmBoard board,
       Clock clock) {
     this.config = config;
     this.ackTopic = ackTopic;
     this.events = events;
     this.twin = new DigitalTwinPublisher(events);
     this.commands = new EventPublisherBase(ACK_SOURCE, events);
-    this.alarms = alarms;
+    this.board = board;
+    this.announcer = new AlarmEvents(twin, board, evaluator);
     this.rejections = new RejectionReporter(twin, config.errorReportInterval());
     this.decoder = new PayloadDecoder(maxPayloadBytes);
     this.clock = clock;
@@ -149,6 +178,8 @@ public final class Ingest implements MessageSink, AutoCloseable {
           rule.get(),
           entry.topic(),
           entry.state(),
+          entry.level(),
+          entry.latched(),
           entry.value(),
           entry.sinceMillis(),
           entry.eventId(),
@@ -158,9 +189,17 @@ public final class Ingest implements MessageSink, AutoCloseable {
     return restored;
   }
 
-  /** Asks the ingest thread to publish every alarm's retained state (after the broker started). */
+  /**
+   * After the broker started: publishes every alarm's retained state and shows the rules out of
+   * service (on the ingest thread).
+   */
   public void publishAlarmStates() {
-    publishAlarmStates = true;
+    submit(
+        () -> {
+          evaluator.alarms().forEach(board::publish);
+          showOutOfService(RuleSet.empty(), rules);
+          return null;
+        });
   }
 
   /** Called by the broker for every client publish; never blocks. */
@@ -180,16 +219,151 @@ public final class Ingest implements MessageSink, AutoCloseable {
     return rules;
   }
 
+  // ---- commands from other threads ----
+
+  /**
+   * Runs {@code work} on the ingest thread, between two messages. Waits (up to 5 s) for room in
+   * the queue; the future fails when there was none or ingest stopped.
+   */
+  private <T> CompletableFuture<T> submit(Supplier<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Command command =
+        new Command(
+            () -> {
+              try {
+                result.complete(work.get());
+              } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+              }
+            });
+    try {
+      if (!running || !queue.offer(command, 5, TimeUnit.SECONDS)) {
+        result.completeExceptionally(
+            new IllegalStateException(running ? "ingest is overloaded" : "ingest is stopping"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
+  /**
+   * Swaps in {@code next}: alarms of unchanged rules keep their state, alarms of removed or
+   * changed rules are cleared with an event saying why (see {@link Evaluator#replaceRules}).
+   */
+  public CompletableFuture<RuleChange> replaceRules(RuleSet next) {
+    return submit(() -> applyRules(next));
+  }
+
+  private RuleChange applyRules(RuleSet next) {
+    RuleSet previous = rules;
+    List<String> added = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    for (Rule rule : next.rules()) {
+      Optional<Rule> before = previous.get(rule.id());
+      if (before.isEmpty()) {
+        added.add(rule.id());
+      } else if (!before.get().equals(rule)) {
+        changed.add(rule.id());
+      }
+    }
+    List<String> removed =
+        previous.rules().stream()
+            .map(Rule::id)
+            .filter(id -> next.get(id).isEmpty())
+            .toList();
+    List<Transition> dropped = new ArrayList<>();
+    evaluator.replaceRules(next, clock.millis(), dropped);
+    rules = next;
+    dropped.forEach(announcer::announce);
+    showOutOfService(previous, next);
+    return new RuleChange(List.copyOf(added), removed, List.copyOf(changed), dropped.size());
+  }
+
+  private void showOutOfService(RuleSet previous, RuleSet next) {
+    for (Rule rule : next.rules()) {
+      if (rule.outOfService() && outOfService.add(rule.id())) {
+        board.publishOutOfService(rule, clock.millis());
+      } else if (!rule.outOfService() && outOfService.remove(rule.id())) {
+        board.removeRuleState(rule);
+      }
+    }
+    for (Rule rule : previous.rules()) {
+      if (next.get(rule.id()).isEmpty() && outOfService.remove(rule.id())) {
+        board.removeRuleState(rule);
+      }
+    }
+  }
+
+  /** The alarms that are not normal, now. */
+  public CompletableFuture<List<AlarmSnapshot>> alarms() {
+    return submit(() -> List.copyOf(evaluator.alarms()));
+  }
+
+  /** Shelves a rule's alarms (one topic's when {@code shelf.topic()} is set). */
+  public CompletableFuture<List<Transition>> shelve(Shelf shelf) {
+    return submit(() -> operatorAction(evaluator.shelve(shelf, clock.millis())));
+  }
+
+  /** Ends a shelving early; an alarm still active is announced again. */
+  public CompletableFuture<List<Transition>> unshelve(
+      String ruleId, @Nullable String topic, String user) {
+    return submit(() -> operatorAction(evaluator.unshelve(ruleId, topic, user, clock.millis())));
+  }
+
+  /** Resets latched alarms of a rule. */
+  public CompletableFuture<List<Transition>> reset(
+      String ruleId, @Nullable String topic, String user) {
+    return submit(() -> operatorAction(evaluator.reset(ruleId, topic, user, clock.millis())));
+  }
+
+  private List<Transition> operatorAction(List<Transition> done) {
+    done.forEach(announcer::announceOperatorAction);
+    return done;
+  }
+
+  /**
+   * Acknowledges event {@code eventId} as {@code user} (from HTTP or the CLI): as an ack on the
+   * ack topic does, including the {@code UserActionEvent} and the alarm's state.
+   */
+  public CompletableFuture<AckOutcome> acknowledge(String eventId, String user, String via) {
+    return submit(() -> acknowledgeNow(eventId, user, via, null));
+  }
+
+  private AckOutcome acknowledgeNow(
+      String eventId, String user, String via, @Nullable String clientId) {
+    if (!events.acknowledgeEvent(eventId)) {
+      return AckOutcome.UNKNOWN_EVENT;
+    }
+    Optional<Transition> alarm = evaluator.acknowledge(eventId, user, clock.millis());
+    Map<String, Object> actionDetails = new LinkedHashMap<>();
+    actionDetails.put("event_id", eventId);
+    actionDetails.put("via", via);
+    if (clientId != null) {
+      actionDetails.put("client_id", clientId);
+    }
+    alarm.ifPresent(
+        t -> {
+          actionDetails.put("rule_id", t.rule().id());
+          actionDetails.put("topic", t.alarm().topic());
+          actionDetails.put("alarm_state", t.alarm().state().value());
+        });
+    commands.publish(new UserActionEvent(user, "acknowledge_event", actionDetails));
+    alarm.ifPresent(announcer::announce);
+    return AckOutcome.ACKNOWLEDGED;
+  }
+
+  // ---- the ingest thread ----
+
   private void run() {
     while (running || !queue.isEmpty()) {
       try {
-        if (publishAlarmStates) {
-          publishAlarmStates = false;
-          evaluator.alarms().forEach(alarms::publish);
-        }
-        InboundMessage message = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
-        if (message != null) {
+        Object next = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+        if (next instanceof InboundMessage message) {
           handleSafely(message);
+        } else if (next instanceof Command command) {
+          command.action().run();
         }
         long now = clock.millis();
         evaluator.advance(now, transitions);
@@ -200,6 +374,7 @@ public final class Ingest implements MessageSink, AutoCloseable {
         // close() asks us to finish: drain what is queued, then stop.
         running = false;
       } catch (RuntimeException e) {
+        transitions.clear();
         LOG.error("ingest loop: {}", e.toString(), e);
       }
     }
@@ -267,6 +442,9 @@ public final class Ingest implements MessageSink, AutoCloseable {
     String timestamp = PayloadDecoder.timestamp(root);
     long now = clock.millis();
     for (Rule rule : matched) {
+      if (rule.outOfService()) {
+        continue;
+      }
       PayloadDecoder.Value value = PayloadDecoder.valueAt(root, rule.path());
       if (value instanceof PayloadDecoder.Value.Missing missing) {
         if (!state || missing.reason() != Rejection.MISSING_VALUE) {
@@ -287,76 +465,14 @@ public final class Ingest implements MessageSink, AutoCloseable {
     rejections.reject(reason, message.topic(), message.clientId(), detail, clock.millis());
   }
 
-  /** Publishes what the evaluator decided, in order. */
+  /** Announces what the evaluator decided, in order. */
   private void announce() {
     if (transitions.isEmpty()) {
       return;
     }
     List<Transition> batch = List.copyOf(transitions);
     transitions.clear();
-    for (Transition transition : batch) {
-      switch (transition.kind()) {
-        case RAISED -> {
-          Optional<Event> event = publishBreach(transition);
-          AlarmKey key = transition.alarm().key();
-          event.ifPresent(e -> evaluator.attachEvent(key, e.eventId()));
-          evaluator.alarm(key).ifPresent(alarms::publish);
-        }
-        case CLEARED -> {
-          publishCleared(transition);
-          AlarmKey key = transition.alarm().key();
-          alarms.publish(evaluator.alarm(key).orElse(transition.alarm()));
-        }
-        case ACKNOWLEDGED -> alarms.publish(transition.alarm());
-        case SAMPLE -> publishBreach(transition);
-      }
-    }
-  }
-
-  private Optional<Event> publishBreach(Transition transition) {
-    Rule rule = transition.rule();
-    Reading reading = transition.reading();
-    return twin.publishParameterThresholdEvent(
-        rule.path(),
-        rule.name(),
-        rule.threshold(),
-        reading.value(),
-        stateOf(reading),
-        alarms.severityOf(rule),
-        ruleDetails(rule, reading, null));
-  }
-
-  private void publishCleared(Transition transition) {
-    Rule rule = transition.rule();
-    Reading reading = transition.reading();
-    twin.publishParameterClearedEvent(
-        rule.path(),
-        rule.name(),
-        rule.threshold(),
-        reading.value(),
-        stateOf(reading),
-        ruleDetails(rule, reading, transition.alarm().eventId()));
-  }
-
-  private static Map<String, Object> stateOf(Reading reading) {
-    return reading.sourceTimestamp() == null
-        ? Map.of()
-        : Map.of("timestamp", reading.sourceTimestamp());
-  }
-
-  private static Map<String, Object> ruleDetails(
-      Rule rule, Reading reading, @Nullable String raisedBy) {
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("rule_id", rule.id());
-    details.put("topic", reading.topic());
-    details.put("comparison", rule.comparison().value());
-    if (reading.seq() != null) {
-      details.put("seq", reading.seq());
-    }
-    if (raisedBy != null) {
-      details.put("raised_event_id", raisedBy);
-    }
-    return details;
+    batch.forEach(announcer::announce);
   }
 
   private void stateChange(String topic, JsonNode root) {
@@ -450,23 +566,15 @@ public final class Ingest implements MessageSink, AutoCloseable {
       return;
     }
     String id = eventId.asText();
-    String user = userId.asText();
-    if (!events.acknowledgeEvent(id)) {
+    if (acknowledgeNow(id, userId.asText(), "mqtt", message.clientId())
+        == AckOutcome.UNKNOWN_EVENT) {
       reject(
           message,
           Rejection.UNKNOWN_EVENT,
           "event '" + id + "' is not among the last " + events.config().maxEvents() + " events");
-      return;
     }
-    Map<String, Object> actionDetails = new LinkedHashMap<>();
-    actionDetails.put("event_id", id);
-    actionDetails.put("via", "mqtt");
-    actionDetails.put("client_id", message.clientId());
-    commands.publish(new UserActionEvent(user, "acknowledge_event", actionDetails));
-    evaluator.acknowledge(id, user, clock.millis()).ifPresent(t -> alarms.publish(t.alarm()));
   }
 
-  /** The command's JSON object, or null after reporting why it is unusable. */
   private @Nullable JsonNode command(InboundMessage message, String what) {
     PayloadDecoder.Decoded decoded = decoder.decode(message.payload());
     if (decoded instanceof PayloadDecoder.Decoded.Rejected rejected) {
@@ -509,7 +617,7 @@ public final class Ingest implements MessageSink, AutoCloseable {
     return overruns.get();
   }
 
-  /** Messages waiting in the queue. */
+  /** Messages and commands waiting in the queue. */
   public int backlog() {
     return queue.size();
   }
@@ -533,7 +641,7 @@ public final class Ingest implements MessageSink, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      LOG.warn("ingest did not drain its queue within 5 s; {} message(s) left", queue.size());
+      LOG.warn("ingest did not drain its queue within 5 s; {} item(s) left", queue.size());
     }
   }
 }

@@ -43,6 +43,11 @@ public final class MapReader {
     return map;
   }
 
+  /** What the map is, for messages ({@code rule 'x'}), or null. */
+  public @Nullable String context() {
+    return context;
+  }
+
   /** Reports a problem at {@code location} in this reader's context. */
   public void problem(Location location, String message) {
     problems.accept(new Problem(location, context, message));
