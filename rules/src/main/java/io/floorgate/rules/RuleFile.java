@@ -347,7 +347,7 @@ public final class RuleFile {
           r.location("deadband"),
           "deadband has no effect with not_equal (normal is exactly the threshold); remove it");
     }
-    if (comparison != null && limits != null && problems.size() == before) {
+    if (comparison != null && limits != null) {
       for (String error : Rule.limitErrors(comparison, limits)) {
         r.problem(r.location(r.has("limits") ? "limits" : "value"), error);
       }
@@ -398,7 +398,9 @@ public final class RuleFile {
       r.problem(
           r.location("limits"),
           "limits must be a list of {level, value, severity, deadband}, but was "
-              + (list == null ? "empty" : list.describe()));
+              + (list == null || list instanceof Node.ListNode
+                  ? "an empty list"
+                  : list.describe()));
       return null;
     }
     List<Limit> limits = new ArrayList<>();
@@ -437,7 +439,7 @@ public final class RuleFile {
     try {
       return Severity.parse(text);
     } catch (IllegalArgumentException e) {
-      r.problem(r.location("severity"), e.getMessage());
+      r.problem(r.location("severity"), r.name("") + e.getMessage());
       return null;
     }
   }

@@ -470,14 +470,15 @@ class RuleFileTest {
             "rules.yaml:4:17: rule 'unknown-comparison': comparison must be one of "
                 + comparisons
                 + ", but was 'bigger'",
-            "rules.yaml:6:5: rule 'missing-value': value (the threshold) is required",
+            "rules.yaml:6:5: rule 'missing-value': value (the threshold) is required, or limits",
             "rules.yaml:13:15: rule 'negative-deadband': deadband must be >= 0, but was -0.5",
             "rules.yaml:15:12: rule 'bad-topic': topic is not a valid MQTT topic filter: '#' must"
                 + " be the whole last level of a topic filter, but the filter is 'plant/#/temp'",
             "rules.yaml:18:9: rule 'unknown-comparison': duplicate id: every rule needs its own id"
                 + " (first at line 2)",
             "rules.yaml:26:5: rule 'unknown-key': unknown key 'colour'; allowed: comparison,"
-                + " deadband, id, mode, name, off_delay, on_delay, path, severity, topic, value",
+                + " deadband, id, latch, limits, mode, name, off_delay, on_delay, out_of_service,"
+                + " path, severity, topic, value",
             "rules.yaml:28:11: rule 'wrong-types': name must be a string, but was a list",
             "rules.yaml:31:12: rule 'wrong-types': value must be a finite number, but was 'high'",
             "rules.yaml:32:15: rule 'wrong-types': severity must be a string, but was a mapping",
@@ -492,9 +493,11 @@ class RuleFileTest {
             "rules.yaml:45:58: rule 'production_line.pressure': comparison must be one of "
                 + comparisons
                 + ", but was 'above'",
-            "rules.yaml:46:29: rule 'production_line.humidity': value (the threshold) is required",
+            "rules.yaml:46:29: rule 'production_line.humidity': value (the threshold) is required,"
+                + " or limits",
             "rules.yaml:47:69: rule 'production_line.speed': unknown key 'colour'; allowed:"
-                + " comparison, deadband, mode, name, off_delay, on_delay, severity, value",
+                + " comparison, deadband, latch, limits, mode, name, off_delay, on_delay,"
+                + " out_of_service, severity, value",
             "rules.yaml:48:3: rule 'unknown-key': duplicate id: every rule needs its own id"
                 + " (first at line 22)");
   }
@@ -682,7 +685,7 @@ class RuleFileTest {
         .satisfies(e -> assertThat(e.problems()).isEqualTo(result.problems()))
         .withMessageStartingWith("2 problem(s) in the rules:\n")
         .withMessageContaining("rules.yaml:2:20: rule 'a': topic is not a valid MQTT topic filter")
-        .withMessageContaining("rules.yaml:3:5: rule 'b': value (the threshold) is required");
+        .withMessageContaining("rules.yaml:3:5: rule 'b': value (the threshold) is required, or limits");
   }
 
   // --- files on disk -------------------------------------------------------------------------

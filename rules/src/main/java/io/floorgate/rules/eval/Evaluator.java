@@ -232,7 +232,13 @@ public final class Evaluator {
       alarm.latched = false;
       Limit previous = from >= 0 ? rule.limits().get(from) : null;
       if (silent) {
+        AlarmState before = alarm.state;
         updateState(alarm, now);
+        if (before != AlarmState.SHELVED) {
+          // A new alarm under a shelving: show it as shelved, announce it when the shelving ends.
+          out.add(transition(Transition.Kind.SHELVED, alarm, rule.limits().get(target), null,
+              "shelved"));
+        }
         return;
       }
       announceRaise(alarm, now, previous, null, out);
@@ -342,7 +348,6 @@ public final class Evaluator {
     List<Transition> out = new ArrayList<>();
     for (Alarm alarm : List.copyOf(alarms.values())) {
       if (shelf.covers(alarm.rule.id(), alarm.topic)) {
-        alarm.pending = false;
         updateState(alarm, nowMillis);
         out.add(transition(Transition.Kind.SHELVED, alarm, currentLimit(alarm), null,
             shelf.reason()));
@@ -382,6 +387,11 @@ public final class Evaluator {
       if (alarm.tier >= 0) {
         announceRaise(alarm, now, null, note, out);
       } else {
+        if (!alarm.latched) {
+          // ISA-18.2: unshelved with its condition normal, the alarm is normal; an excursion
+          // that ended while shelved leaves nothing to acknowledge.
+          alarm.raised = false;
+        }
         updateState(alarm, now);
         out.add(transition(Transition.Kind.UNSHELVED, alarm, currentLimit(alarm), null, note));
         forgetIfNormal(alarm);
@@ -434,7 +444,11 @@ public final class Evaluator {
         continue;
       }
       Limit limit = currentLimit(alarm);
+      boolean announced = alarm.state != AlarmState.NORMAL;
       drop(alarm);
+      if (!announced) {
+        continue; // only waiting out its on_delay: nothing was raised, so nothing to take back
+      }
       alarm.state = AlarmState.NORMAL;
       alarm.since = nowMillis;
       out.add(transition(Transition.Kind.REMOVED, alarm, limit, null, why));

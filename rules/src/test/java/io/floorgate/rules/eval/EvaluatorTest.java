@@ -63,7 +63,7 @@ class EvaluatorTest {
 
   @Test
   void restore_activeAcknowledged_isKeptAndClearsOnANormalReading() {
-    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.ACTIVE_ACKNOWLEDGED, 26.5, T0, "e-1", "op-7");
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.ACTIVE_ACKNOWLEDGED, "", false, 26.5, T0, "e-1", "op-7");
 
     assertThat(evaluator.alarm(KEY))
         .hasValueSatisfying(
@@ -81,7 +81,7 @@ class EvaluatorTest {
 
   @Test
   void restore_activeUnacknowledged_canBeAcknowledgedByItsEventId() {
-    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.ACTIVE_UNACKNOWLEDGED, 26.5, T0, "e-1", null);
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.ACTIVE_UNACKNOWLEDGED, "", false, 26.5, T0, "e-1", null);
 
     assertThat(evaluator.acknowledge("e-1", "op-7", T0 + 5))
         .hasValueSatisfying(
@@ -90,7 +90,7 @@ class EvaluatorTest {
 
   @Test
   void restore_returnedUnacknowledged_reraisesOnANewBreach_andAckMakesItNormal() {
-    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.RETURNED_UNACKNOWLEDGED, 24.0, T0, "e-1", null);
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.RETURNED_UNACKNOWLEDGED, "", false, 24.0, T0, "e-1", null);
 
     assertThat(evaluator.alarm(KEY)).map(AlarmSnapshot::state)
         .hasValue(AlarmState.RETURNED_UNACKNOWLEDGED);
@@ -100,8 +100,8 @@ class EvaluatorTest {
 
   @Test
   void restore_normalStatesAndEverySampleRules_areIgnored() {
-    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.NORMAL, 20.0, T0, "e-1", null);
-    evaluator.restore(EVERY_SAMPLE, TOPIC, AlarmState.ACTIVE_UNACKNOWLEDGED, 30.0, T0, "e-2", null);
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.NORMAL, "", false, 20.0, T0, "e-1", null);
+    evaluator.restore(EVERY_SAMPLE, TOPIC, AlarmState.ACTIVE_UNACKNOWLEDGED, "", false, 30.0, T0, "e-2", null);
 
     assertThat(evaluator.size()).isZero();
   }
