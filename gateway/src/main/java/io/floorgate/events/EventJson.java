@@ -113,6 +113,14 @@ public final class EventJson {
     }
   }
 
+  /** Writes JSON values (maps, lists, strings, numbers, booleans, null) as JSON. */
+  public static byte[] writeValue(@Nullable Object value) {
+    JsonBytes out = BUFFERS.get();
+    out.reset();
+    out.value(value);
+    return out.toByteArray();
+  }
+
   /** Writes a map of JSON values as a JSON object (for payloads other than events). */
   public static byte[] writeObject(Map<String, ?> object) {
     JsonBytes out = BUFFERS.get();

@@ -1,13 +1,18 @@
 package io.floorgate.gateway;
 
 import io.floorgate.events.EventManager;
+import io.floorgate.gateway.admin.AdminCredentials;
+import io.floorgate.gateway.admin.AdminServer;
+import io.floorgate.gateway.admin.Credentials;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.alerts.AlertRepublisher;
 import io.floorgate.gateway.broker.Broker;
+import io.floorgate.gateway.config.AdminConfig;
 import io.floorgate.gateway.config.GatewayConfig;
 import io.floorgate.gateway.ingest.Ingest;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalOptions;
+import io.floorgate.gateway.reload.RuleReloader;
 import io.floorgate.rules.RuleFile;
 import io.floorgate.rules.RuleSet;
 import java.io.IOException;
@@ -17,6 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +49,8 @@ public final class Gateway implements AutoCloseable {
   private Ingest ingest;
   private Broker broker;
   private @Nullable AlertRepublisher republisher;
+  private RuleReloader reloader;
+  private @Nullable AdminServer admin;
   private boolean crashed;
   private boolean closed;
 
@@ -49,6 +59,9 @@ public final class Gateway implements AutoCloseable {
    * previous run did not stop cleanly.
    */
   static final String RUNNING_MARKER = "floorgate.running";
+
+  /** A rule file must stay unchanged this long before it is judged (editors write in steps). */
+  private static final Duration RELOAD_DEBOUNCE = Duration.ofMillis(300);
 
   /** A started part and how to stop it. */
   private record Step(String name, AutoCloseable closer) {}
@@ -104,11 +117,13 @@ public final class Gateway implements AutoCloseable {
     }
     started.push(new Step("event manager", events));
 
-    RuleFile.Result loaded = RuleFile.load(config.rules().file(), config.rules().stateTopics());
-    if (!loaded.ok()) {
-      throw new GatewayStartException(new RuleFile.InvalidRulesException(loaded.problems()).getMessage());
+    RuleReloader.Loaded loaded;
+    try {
+      loaded = RuleReloader.load(config.rules().file(), config.rules().stateTopics());
+    } catch (RuleFile.InvalidRulesException e) {
+      throw new GatewayStartException(e.getMessage(), e);
     }
-    rules = loaded.orThrow();
+    rules = loaded.rules();
 
     // The broker is created before ingest (ingest publishes alarm states through it) but starts
     // after it.
@@ -136,6 +151,18 @@ public final class Gateway implements AutoCloseable {
     ingest.start();
     started.push(new Step("ingest", ingest));
 
+    reloader =
+        new RuleReloader(
+            config.rules().file(),
+            config.rules().stateTopics(),
+            ingest,
+            events,
+            journal,
+            RELOAD_DEBOUNCE,
+            clock);
+    reloader.start(loaded, config.rules().watch());
+    started.push(new Step("rule reloader", reloader));
+
     broker.start();
     started.push(new Step("broker", broker));
     // Refresh the retained states (restored alarms may have changed since they were retained).
@@ -160,6 +187,23 @@ public final class Gateway implements AutoCloseable {
               config.alertTopic(), config.gatewayId(), config.alerts().qos(), broker));
     }
 
+    if (config.admin().enabled()) {
+      Credentials credentials = adminCredentials(config.admin());
+      admin =
+          new AdminServer(
+              config.admin().host(),
+              config.admin().port(),
+              credentials,
+              events,
+              ingest,
+              reloader,
+              alarms,
+              this::health,
+              clock);
+      // Closed first: no admin command arrives while the rest stops.
+      started.push(new Step("admin API", admin));
+    }
+
     LOG.info(
         "Floorgate {} started in {} ms: config={}, mqtt={}:{}, rules={} from {}, journal={},"
             + " sync={}, retention={} days, alarms restored={}",
@@ -174,6 +218,15 @@ public final class Gateway implements AutoCloseable {
         config.journal().sync(),
         config.journal().retentionDays(),
         restoredAlarms);
+  }
+
+  private static Credentials adminCredentials(AdminConfig admin) {
+    if (admin.passwordFile().isEmpty()) {
+      LOG.warn(
+          "admin API: no admin.password_file is configured, so every /api request is refused");
+      return Credentials.NONE;
+    }
+    return AdminCredentials.load(admin.passwordFile().get());
   }
 
   /** Creates the marker; true when it was already there (the previous run crashed). */
@@ -204,6 +257,37 @@ public final class Gateway implements AutoCloseable {
 
   public RuleSet rules() {
     return ingest.rules();
+  }
+
+  /** Readiness, for {@code /health}: every part that must work for the gateway to do its job. */
+  public Map<String, Object> health() {
+    Map<String, Object> checks = new LinkedHashMap<>();
+    boolean brokerUp = broker.running();
+    boolean journalOk = journal == null || Files.isWritable(journal.dir());
+    boolean ingestOk = ingest != null;
+    checks.put("ready", brokerUp && journalOk && ingestOk && !closed);
+    checks.put("broker", Map.of("listening", brokerUp, "port", broker.port(),
+        "clients", broker.connectedClients()));
+    checks.put("journal", journal == null
+        ? Map.of("enabled", false)
+        : Map.of("enabled", true, "writable", journalOk, "dir", journal.dir().toString()));
+    checks.put("rules", Map.of("loaded", ingest.rules().size(), "sha256", reloader.appliedSha256()));
+    checks.put("ingest", Map.of("backlog", ingest.backlog(), "dropped", ingest.overruns()));
+    return checks;
+  }
+
+  /** The admin API's port, when it is enabled. */
+  public OptionalInt adminPort() {
+    return admin == null ? OptionalInt.empty() : OptionalInt.of(admin.port());
+  }
+
+  /** Re-reads the rule file (SIGHUP). */
+  public void reloadRules(String trigger) {
+    reloader.requestReload(trigger);
+  }
+
+  public RuleReloader reloader() {
+    return reloader;
   }
 
   public Ingest ingest() {

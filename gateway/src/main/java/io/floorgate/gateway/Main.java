@@ -18,6 +18,8 @@ public final class Main {
     // Before any Chronicle class loads: no phoning home, no banner.
     System.setProperty("chronicle.analytics.disable", "true");
     System.setProperty("chronicle.announcer.disable", "true");
+    // Before Netty loads: see Broker's static initializer.
+    System.setProperty("io.netty.transport.estimateSizeOnSubmit", "false");
     Thread.setDefaultUncaughtExceptionHandler(
         (thread, error) ->
             org.slf4j.LoggerFactory.getLogger(Main.class)

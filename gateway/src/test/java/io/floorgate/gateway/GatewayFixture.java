@@ -10,6 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.floorgate.gateway.broker.security.PasswordFile;
+import io.floorgate.gateway.broker.security.PasswordHash;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,12 +50,16 @@ final class GatewayFixture implements AutoCloseable {
           dir: %s
         ingest:
           error_report_interval: 60s
+        admin:
+          port: 0
+          password_file: %s
         """
             .formatted(
                 dir.resolve("broker"),
                 brokerYaml.indent(2).stripTrailing(),
                 dir.resolve("rules.yaml"),
-                dir.resolve("journal"))
+                dir.resolve("journal"),
+                dir.resolve("admin.passwd"))
         + extraYaml;
   }
 
@@ -69,6 +76,9 @@ final class GatewayFixture implements AutoCloseable {
   static GatewayFixture start(Path dir, String rulesYaml, String brokerYaml, String extraYaml) {
     try {
       Files.writeString(dir.resolve("rules.yaml"), rulesYaml, StandardCharsets.UTF_8);
+      if (!Files.exists(dir.resolve("admin.passwd"))) {
+        Files.writeString(dir.resolve("admin.passwd"), adminPasswordFile(), StandardCharsets.UTF_8);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -76,6 +86,26 @@ final class GatewayFixture implements AutoCloseable {
         ConfigLoader.parse(config(dir, brokerYaml, extraYaml), "test.yaml", Optional.empty())
             .orThrow();
     return new GatewayFixture(dir, Gateway.start(config));
+  }
+
+  /** The admin user every fixture has. */
+  static final String ADMIN_USER = "admin";
+
+  /** Its password. */
+  static final String ADMIN_PASSWORD = "correct horse battery staple";
+
+  /** A password file with {@link #ADMIN_USER} and the operator {@code op-7} (same password). */
+  static String adminPasswordFile() {
+    String text = "";
+    for (String user : List.of(ADMIN_USER, "op-7")) {
+      text =
+          PasswordFile.withUser(
+              text,
+              user,
+              PasswordHash.Pbkdf2.create(
+                  ADMIN_PASSWORD.getBytes(StandardCharsets.UTF_8), 1000, new SecureRandom()));
+    }
+    return text;
   }
 
   int port() {

@@ -97,6 +97,14 @@ final class GatewayProcess implements AutoCloseable {
         .until(() -> lines.stream().anyMatch(l -> l.contains(text)));
   }
 
+  /** Sends SIGHUP (what systemd's ExecReload does). */
+  void hangUp() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -HUP " + process.pid() + " failed");
+    }
+  }
+
   /** SIGKILL, and waits for the process to be gone. */
   int kill9() throws InterruptedException {
     process.toHandle().destroyForcibly();

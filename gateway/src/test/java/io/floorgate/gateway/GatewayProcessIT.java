@@ -44,6 +44,7 @@ class GatewayProcessIT {
 
   private Path writeConfig() throws Exception {
     Files.writeString(dir.resolve("rules.yaml"), RULES);
+    Files.writeString(dir.resolve("admin.passwd"), GatewayFixture.adminPasswordFile());
     Path config = dir.resolve("gateway.yaml");
     Files.writeString(config, GatewayFixture.config(dir, ""));
     return config;
@@ -72,6 +73,29 @@ class GatewayProcessIT {
       restarted.terminate();
     }
     assertThat(journaledEventIds()).contains(eventId);
+  }
+
+  @Test
+  void sighup_reloadsTheRuleFile() throws Exception {
+    Files.writeString(dir.resolve("rules.yaml"), RULES);
+    Files.writeString(dir.resolve("admin.passwd"), GatewayFixture.adminPasswordFile());
+    Path config = dir.resolve("gateway.yaml");
+    // Not watching the file: only the signal may reload it.
+    Files.writeString(
+        config, GatewayFixture.config(dir, "").replace("rules:\n", "rules:\n  watch: false\n"));
+    try (GatewayProcess gateway = GatewayProcess.start(config)) {
+      Files.writeString(dir.resolve("rules.yaml"), RULES.replace("value: 25.0", "value: 30.0"));
+
+      gateway.hangUp();
+
+      gateway.awaitLine("applied (sighup by file)");
+      assertThat(gateway.lines())
+          .filteredOn(l -> l.contains("applied ("))
+          .singleElement()
+          .asString()
+          .contains("changed [line-temp]");
+      assertThat(gateway.terminate()).isEqualTo(143);
+    }
   }
 
   @Test

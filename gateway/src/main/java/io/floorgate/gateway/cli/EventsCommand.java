@@ -30,7 +30,12 @@ import picocli.CommandLine.Spec;
     name = "events",
     mixinStandardHelpOptions = true,
     description = "Read the event journal.",
-    subcommands = {EventsCommand.ListCommand.class, EventsCommand.TailCommand.class})
+    subcommands = {
+      EventsCommand.ListCommand.class,
+      EventsCommand.TailCommand.class,
+      EventsCommand.ExportCommand.class,
+      EventsCommand.AckCommand.class
+    })
 final class EventsCommand {
 
   /** Prints an event as one line, or as its JSON. */
@@ -161,6 +166,121 @@ final class EventsCommand {
     private static String at(long micros) {
       return EventTimestamps.format(
           Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000));
+    }
+  }
+
+  /** {@code floorgate events export --since DATE}: every event since then, as JSON lines. */
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print every journaled event since DATE as JSON lines (acknowledgements applied),"
+              + " oldest first.")
+  static final class ExportCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin JournalLocationMixin location;
+
+    @Option(
+        names = "--since",
+        paramLabel = "DATE",
+        required = true,
+        description =
+            "2026-11-29 (midnight, local time), 2026-11-29T08:00 (local) or"
+                + " 2026-11-29T08:00:00Z.")
+    String since;
+
+    @Override
+    public Integer call() {
+      Instant from = parseSince(since);
+      long fromMicros = from.getEpochSecond() * 1_000_000 + from.getNano() / 1_000;
+      PrintWriter out = spec.commandLine().getOut();
+      try (Journal journal = location.get().open()) {
+        java.util.Set<String> acknowledged = new java.util.HashSet<>();
+        try (JournalReader reader = journal.reader()) {
+          for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
+            if (e.get().record() instanceof JournalRecord.AckRecord ack) {
+              acknowledged.add(ack.eventId());
+            }
+          }
+        }
+        try (JournalReader reader = journal.reader()) {
+          for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
+            if (e.get().record() instanceof JournalRecord.EventRecord event
+                && event.timestampMicros() >= fromMicros) {
+              Event parsed = EventJson.fromBytes(event.json());
+              if (acknowledged.contains(parsed.eventId())) {
+                parsed = parsed.withAcknowledged(true);
+              }
+              out.println(EventJson.toJson(parsed));
+            }
+          }
+        }
+      }
+      out.flush();
+      return 0;
+    }
+
+    static Instant parseSince(String text) {
+      try {
+        return java.time.LocalDate.parse(text)
+            .atStartOfDay(java.time.ZoneId.systemDefault())
+            .toInstant();
+      } catch (java.time.format.DateTimeParseException notADate) {
+        try {
+          return EventTimestamps.parse(text);
+        } catch (IllegalArgumentException e) {
+          throw new picocli.CommandLine.ParameterException(
+              new picocli.CommandLine(new ExportCommand()),
+              "--since must be a date (2026-11-29) or an ISO-8601 date-time, but was '" + text
+                  + "'");
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code floorgate events ack ID --user U}: acknowledges through the running gateway's admin
+   * API, as user U (password from FLOORGATE_PASSWORD or the console).
+   */
+  @Command(
+      name = "ack",
+      mixinStandardHelpOptions = true,
+      description =
+          "Acknowledge an event through the running gateway's admin API, as USER. The password"
+              + " comes from the FLOORGATE_PASSWORD environment variable, else it is asked for.")
+  static final class AckCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Parameters(paramLabel = "EVENT_ID", description = "The event to acknowledge.")
+    String eventId;
+
+    @Option(names = {"-u", "--user"}, required = true, paramLabel = "USER", description = "Who acknowledges (an admin API user).")
+    String user;
+
+    @Option(
+        names = {"-c", "--config"},
+        paramLabel = "FILE",
+        description = "Gateway configuration whose admin address to use.")
+    java.nio.file.Path config;
+
+    @Option(names = "--url", paramLabel = "URL", description = "Admin API base URL (default from the configuration: http://127.0.0.1:8180).")
+    String url;
+
+    @Override
+    public Integer call() throws Exception {
+      String base = url != null ? url : AdminClient.baseUrl(config);
+      char[] password = AdminClient.password(user);
+      AdminClient.Response response =
+          AdminClient.send(
+              base, user, password, "POST", "/api/events/" + java.net.URLEncoder.encode(eventId, java.nio.charset.StandardCharsets.UTF_8) + "/ack", "");
+      if (response.status() == 200) {
+        spec.commandLine().getOut().println("acknowledged " + eventId + " as " + user);
+        spec.commandLine().getOut().flush();
+        return 0;
+      }
+      spec.commandLine().getErr().println("not acknowledged (HTTP " + response.status() + "): " + response.error());
+      spec.commandLine().getErr().flush();
+      return 1;
     }
   }
 

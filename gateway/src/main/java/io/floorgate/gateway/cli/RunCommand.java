@@ -54,6 +54,8 @@ final class RunCommand implements Callable<Integer> {
     // Ctrl-C is an operator's normal way to stop it: exit 0 after the same clean shutdown as
     // SIGTERM (which exits 143, as systemd expects).
     sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(0));
+    // systemd's ExecReload (kill -HUP): re-read the rule file.
+    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> gateway.reloadRules("sighup"));
     return FloorgateCommand.KEEP_RUNNING;
   }
 }

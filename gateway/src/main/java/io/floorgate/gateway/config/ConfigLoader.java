@@ -32,10 +32,19 @@ public final class ConfigLoader {
   static final Set<String> ALARM_PLACEHOLDERS = Set.of("rule_id", "gateway_id");
 
   private static final Set<String> TOP =
-      Set.of("gateway_id", "broker", "rules", "ingest", "journal", "alerts", "EVENT_NOTIFICATION");
+      Set.of(
+          "gateway_id",
+          "broker",
+          "rules",
+          "ingest",
+          "journal",
+          "alerts",
+          "admin",
+          "EVENT_NOTIFICATION");
+  private static final Set<String> ADMIN = Set.of("enabled", "host", "port", "password_file");
   private static final Set<String> BROKER =
       Set.of("host", "port", "max_payload_bytes", "data_dir", "persistence");
-  private static final Set<String> RULES = Set.of("file", "state_topics");
+  private static final Set<String> RULES = Set.of("file", "state_topics", "watch");
   private static final Set<String> INGEST =
       Set.of("queue_capacity", "simulation_topics", "optimization_topics", "error_report_interval");
   private static final Set<String> JOURNAL = Set.of("dir", "retention_days", "sync", "sync_interval");
@@ -157,6 +166,7 @@ public final class ConfigLoader {
     MapReader rules = section(top, "rules");
     Path rulesFile = path(rules, "file", "config/rules.yaml");
     List<String> stateTopics = filters(rules, "state_topics", List.of("twin/+/state"));
+    boolean watchRules = orDefault(rules.bool("watch"), true);
 
     MapReader ingest = section(top, "ingest");
     int queueCapacity =
@@ -194,6 +204,18 @@ public final class ConfigLoader {
     Duration replayAfterCrash =
         orDefault(alerts.duration("replay_after_crash"), Duration.ofSeconds(60));
 
+    MapReader admin = section(top, "admin");
+    boolean adminEnabled = orDefault(admin.bool("enabled"), true);
+    String adminHost = orDefault(admin.string("host"), "127.0.0.1");
+    if (adminHost.isBlank()) {
+      admin.problem(admin.location("host"), "admin.host must not be empty");
+    }
+    int adminPort = orDefault(admin.integer("port", 0, 65535), 8180L).intValue();
+    Optional<Path> adminPasswords =
+        admin.has("password_file")
+            ? Optional.of(path(admin, "password_file", "."))
+            : Optional.empty();
+
     MapReader seed = section(top, "EVENT_NOTIFICATION");
     EventNotificationConfig defaults = EventNotificationConfig.DEFAULTS;
     boolean persistenceEnabled =
@@ -216,14 +238,15 @@ public final class ConfigLoader {
         source,
         gatewayId,
         new BrokerConfig(host, port, maxPayload, brokerDir, brokerPersistence),
-        new RulesConfig(rulesFile, stateTopics),
+        new RulesConfig(rulesFile, stateTopics, watchRules),
         new IngestConfig(queueCapacity, simulationTopics, optimizationTopics, errorInterval),
         new JournalConfig(journalDir, retentionDays, sync, syncInterval),
         new AlertsConfig(alertTopic, qos, ackTopic, alarmTopic, replayAfterCrash),
         alertTemplate,
         alarmTemplate,
         new EventNotificationConfig(
-            persistenceEnabled, maxEvents, defaultSeverity, stateChanges, thresholds, simulations));
+            persistenceEnabled, maxEvents, defaultSeverity, stateChanges, thresholds, simulations),
+        new AdminConfig(adminEnabled, adminHost, adminPort, adminPasswords));
   }
 
   private MapReader reader(Node.MapNode map, String prefix) {
@@ -247,6 +270,7 @@ public final class ConfigLoader {
       case "ingest" -> section.rejectUnknownKeys(INGEST);
       case "journal" -> section.rejectUnknownKeys(JOURNAL);
       case "alerts" -> section.rejectUnknownKeys(ALERTS);
+      case "admin" -> section.rejectUnknownKeys(ADMIN);
       default -> section.rejectUnknownKeys(EVENT_NOTIFICATION);
     }
     return section;

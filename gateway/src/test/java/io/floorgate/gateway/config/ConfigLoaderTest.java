@@ -35,7 +35,7 @@ class ConfigLoaderTest {
     assertThat(config.broker())
         .isEqualTo(new BrokerConfig("127.0.0.1", 1883, 65_536, Path.of("data/broker"), true));
     assertThat(config.rules())
-        .isEqualTo(new RulesConfig(Path.of("config/rules.yaml"), List.of("twin/+/state")));
+        .isEqualTo(new RulesConfig(Path.of("config/rules.yaml"), List.of("twin/+/state"), true));
     assertThat(config.ingest())
         .isEqualTo(
             new IngestConfig(
@@ -181,7 +181,7 @@ class ConfigLoaderTest {
     assertThat(config.rules())
         .isEqualTo(
             new RulesConfig(
-                Path.of("/etc/floorgate/rules.yaml"), List.of("plant/+/state", "twin/#")));
+                Path.of("/etc/floorgate/rules.yaml"), List.of("plant/+/state", "twin/#"), true));
     assertThat(config.ingest())
         .isEqualTo(new IngestConfig(10, List.of("sim/+"), List.of(), Duration.ofMinutes(5)));
     assertThat(config.journal())
@@ -254,7 +254,7 @@ class ConfigLoaderTest {
         .containsExactlyInAnyOrder(
             f + ":7:3: duplicate key 'port' (first at line 5)",
             f
-                + ":2:1: unknown key 'bogus'; allowed: EVENT_NOTIFICATION, alerts, broker,"
+                + ":2:1: unknown key 'bogus'; allowed: EVENT_NOTIFICATION, admin, alerts, broker,"
                 + " gateway_id, ingest, journal, rules",
             f
                 + ":6:3: unknown key 'broker.colour'; allowed: data_dir, host, max_payload_bytes,"
@@ -568,6 +568,7 @@ class ConfigLoaderTest {
         c.alerts(),
         c.alertTopic(),
         c.alarmTopic(),
-        c.eventNotification());
+        c.eventNotification(),
+        c.admin());
   }
 }

@@ -1,0 +1,452 @@
+package io.floorgate.gateway.reload;
+
+import io.floorgate.events.DigitalTwinPublisher;
+import io.floorgate.events.EventManager;
+import io.floorgate.events.EventPublisherBase;
+import io.floorgate.events.EventSeverity;
+import io.floorgate.events.UserActionEvent;
+import io.floorgate.gateway.ingest.Ingest;
+import io.floorgate.journal.Journal;
+import io.floorgate.journal.JournalRecord;
+import io.floorgate.rules.RuleFile;
+import io.floorgate.rules.RuleSet;
+import io.floorgate.rules.tree.Location;
+import io.floorgate.rules.tree.Problem;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the rules in force in step with the rule file.
+ *
+ * <p>A change is read from the file when it changes on disk (after it has been stable for the
+ * debounce time, so a file being written is not judged half-way), on {@link #requestReload} (the
+ * gateway calls it on SIGHUP), or when an admin sends a new text ({@link #write}). The text is
+ * validated whole: with any problem the rules in force stay, and the problems are logged and
+ * published as one {@code ErrorEvent}. A valid text is swapped in by the ingest thread between two
+ * messages; a {@code UserActionEvent} names who changed what (rule ids added, removed, changed)
+ * and the text itself is journaled, so the rule history can be read and reverted.
+ *
+ * <p>Threads: {@code floorgate-rules-watch} waits for file events; {@code floorgate-rules-reload}
+ * debounces and applies them. {@link #write} and {@link #reload} may be called from any thread;
+ * changes are applied one at a time.
+ */
+public final class RuleReloader implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RuleReloader.class);
+  /** Who a change read from the file is attributed to. */
+  public static final String FILE_USER = "file";
+  private static final String SOURCE = "floorgate";
+
+  private final Path file;
+  private final List<String> stateTopics;
+  private final Ingest ingest;
+  private final @Nullable Journal journal;
+  private final Duration debounce;
+  private final Clock clock;
+  private final DigitalTwinPublisher errors;
+  private final EventPublisherBase actions;
+  private final ScheduledExecutorService worker;
+  private final Object lock = new Object();
+  private @Nullable WatchService watcher;
+  private @Nullable ScheduledFuture<?> pendingCheck;
+  private @Nullable FileState lastSeen;
+  private volatile String appliedText = "";
+  private volatile String appliedSha = "";
+  private volatile boolean closed;
+
+  /** What a reload or write did. */
+  public enum Status {
+    /** The new rules are in force. */
+    APPLIED,
+    /** The text equals the rules in force: nothing to do. */
+    UNCHANGED,
+    /** The text has problems: the rules in force stay. */
+    REJECTED
+  }
+
+  /**
+   * The outcome of a change.
+   *
+   * @param status what happened
+   * @param problems every problem, when rejected
+   * @param change which rule ids were added, removed, changed, when applied
+   * @param sha256 the text's SHA-256
+   */
+  public record Outcome(
+      Status status, List<Problem> problems, Ingest.@Nullable RuleChange change, String sha256) {}
+
+  private record FileState(long size, FileTime modified) {}
+
+  public RuleReloader(
+      Path file,
+      List<String> stateTopics,
+      Ingest ingest,
+      EventManager events,
+      @Nullable Journal journal,
+      Duration debounce,
+      Clock clock) {
+    this.file = file;
+    this.stateTopics = List.copyOf(stateTopics);
+    this.ingest = ingest;
+    this.journal = journal;
+    this.debounce = debounce;
+    this.clock = clock;
+    this.errors = new DigitalTwinPublisher(events);
+    this.actions = new EventPublisherBase(SOURCE, events);
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "floorgate-rules-reload"));
+  }
+
+  /** A rule file read and validated: its text and its rules. */
+  public record Loaded(String text, RuleSet rules) {}
+
+  /**
+   * Reads and validates a rule file (for the start, before there is an ingest to swap into).
+   *
+   * @throws RuleFile.InvalidRulesException with every problem
+   */
+  public static Loaded load(Path file, List<String> stateTopics) {
+    String text = readText(file);
+    return new Loaded(text, RuleFile.parse(text, file.toString(), stateTopics).orThrow());
+  }
+
+  /**
+   * Takes {@code initial} as the rules in force and, when {@code watch}, starts watching the
+   * file. Journals the text when it differs from the last version the journal knows (an edit made
+   * while stopped).
+   */
+  public void start(Loaded initial, boolean watch) {
+    appliedText = initial.text();
+    appliedSha = sha256(initial.text());
+    lastSeen = stateOf(file);
+    if (journal != null) {
+      String known =
+          journal.findLast(JournalRecord.RulesRecord.class).map(r -> r.sha256()).orElse("");
+      if (!known.equals(appliedSha)) {
+        journal.append(rulesRecord(FILE_USER, initial.text()));
+      }
+    }
+    if (!watch) {
+      return;
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      WatchService service = FileSystems.getDefault().newWatchService();
+      dir.register(
+          service,
+          StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_MODIFY,
+          StandardWatchEventKinds.ENTRY_DELETE);
+      watcher = service;
+    } catch (IOException e) {
+      LOG.warn(
+          "cannot watch {} for rule changes ({}); reload with SIGHUP or the admin API",
+          dir,
+          e.toString());
+      return;
+    }
+    Thread thread = new Thread(this::watch, "floorgate-rules-watch");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void watch() {
+    Path name = file.getFileName();
+    while (!closed) {
+      WatchKey key;
+      try {
+        key = Objects.requireNonNull(watcher).take();
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        return;
+      }
+      boolean ours = false;
+      for (WatchEvent<?> event : key.pollEvents()) {
+        ours |= event.context() == null || name.equals(event.context());
+      }
+      key.reset();
+      if (ours) {
+        scheduleCheck();
+      }
+    }
+  }
+
+  /** (Re)starts the debounce: the file is judged once it has not changed for {@code debounce}. */
+  private void scheduleCheck() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      if (pendingCheck != null) {
+        pendingCheck.cancel(false);
+      }
+      pendingCheck =
+          worker.schedule(this::checkStable, debounce.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void checkStable() {
+    FileState now = stateOf(file);
+    FileState before;
+    synchronized (lock) {
+      before = lastSeen;
+      lastSeen = now;
+    }
+    if (!Objects.equals(now, before)) {
+      scheduleCheck(); // still changing, or changed since: look again after the debounce
+      return;
+    }
+    reloadQuietly(FILE_USER, "watch");
+  }
+
+  /** Re-reads the file soon, on the reload thread (for SIGHUP). */
+  public void requestReload(String trigger) {
+    if (!closed) {
+      worker.execute(() -> reloadQuietly(FILE_USER, trigger));
+    }
+  }
+
+  private void reloadQuietly(String who, String trigger) {
+    try {
+      reload(who, trigger);
+    } catch (RuntimeException e) {
+      LOG.error("rule reload from {} failed: {}", file, e.toString());
+    }
+  }
+
+  /** Re-reads the rule file and applies it if it is valid and different. */
+  public Outcome reload(String who, String trigger) {
+    String text;
+    try {
+      text = readText(file);
+    } catch (RuleFile.InvalidRulesException unreadable) {
+      synchronized (lock) {
+        reject(unreadable.problems(), who, trigger);
+      }
+      return new Outcome(Status.REJECTED, unreadable.problems(), null, "");
+    }
+    return apply(text, who, trigger, false);
+  }
+
+  /**
+   * Validates {@code text} and, when valid, writes it to the rule file atomically (temporary file,
+   * fsync, rename) and applies it. When invalid, the file is not touched.
+   */
+  public Outcome write(String text, String who) {
+    return apply(text, who, "api", true);
+  }
+
+  /** The rule file's text in force. */
+  public String appliedText() {
+    return appliedText;
+  }
+
+  /** The SHA-256 of the text in force. */
+  public String appliedSha256() {
+    return appliedSha;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  private Outcome apply(String text, String who, String trigger, boolean writeFile) {
+    synchronized (lock) {
+      String sha = sha256(text);
+      RuleFile.Result result = RuleFile.parse(text, file.toString(), stateTopics);
+      if (!result.ok()) {
+        reject(result.problems(), who, trigger);
+        return new Outcome(Status.REJECTED, result.problems(), null, sha);
+      }
+      if (sha.equals(appliedSha)) {
+        if (writeFile) {
+          writeAtomically(text);
+          lastSeen = stateOf(file);
+        }
+        return new Outcome(Status.UNCHANGED, List.of(), null, sha);
+      }
+      if (writeFile) {
+        writeAtomically(text);
+        lastSeen = stateOf(file);
+      }
+      Ingest.RuleChange change;
+      try {
+        change = ingest.replaceRules(result.orThrow()).get(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while applying the rules", e);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IllegalStateException("the ingest thread did not apply the rules: " + e, e);
+      }
+      appliedText = text;
+      appliedSha = sha;
+      if (journal != null) {
+        journal.append(rulesRecord(who, text));
+      }
+      announce(change, who, trigger, sha, result.orThrow().size());
+      return new Outcome(Status.APPLIED, List.of(), change, sha);
+    }
+  }
+
+  private void announce(Ingest.RuleChange change, String who, String trigger, String sha, int count) {
+    LOG.info(
+        "rules from {} applied ({} by {}): {} rule(s); added {}, removed {}, changed {}; {} alarm(s)"
+            + " cleared",
+        file,
+        trigger,
+        who,
+        count,
+        change.added(),
+        change.removed(),
+        change.changed(),
+        change.alarmsDropped());
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("file", file.toString());
+    details.put("trigger", trigger);
+    details.put("sha256", sha);
+    details.put("rules", count);
+    details.put("added", change.added());
+    details.put("removed", change.removed());
+    details.put("changed", change.changed());
+    details.put("alarms_cleared", change.alarmsDropped());
+    actions.publish(new UserActionEvent(who, "rules_changed", details));
+  }
+
+  private void reject(List<Problem> problems, String who, String trigger) {
+    List<String> lines = problems.stream().map(Problem::toString).toList();
+    String summary =
+        "rule file "
+            + file
+            + " has "
+            + problems.size()
+            + " problem(s); the rules in force stay: "
+            + String.join("; ", lines);
+    LOG.error("{} ({} by {})", summary, trigger, who);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("file", file.toString());
+    details.put("trigger", trigger);
+    details.put("user_id", who);
+    details.put("problems", lines);
+    errors.publishErrorEvent("InvalidRules", summary, EventSeverity.ERROR, null, details);
+  }
+
+  private JournalRecord.RulesRecord rulesRecord(String who, String text) {
+    long micros = clock.instant().toEpochMilli() * 1000;
+    return new JournalRecord.RulesRecord(
+        micros, who, sha256(text), text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String readText(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new RuleFile.InvalidRulesException(
+          List.of(
+              new Problem(
+                  new Location(file.toString(), 1, 1),
+                  null,
+                  "cannot read the rule file: " + e.getClass().getSimpleName() + " " + e.getMessage())));
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new RuleFile.InvalidRulesException(
+          List.of(
+              new Problem(new Location(file.toString(), 1, 1), null, "the rule file is not valid UTF-8")));
+    }
+  }
+
+  private void writeAtomically(String text) {
+    Path target = file.toAbsolutePath();
+    Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+    try (FileChannel out =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      out.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+      out.force(true);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + temp + ": " + e.getMessage(), e);
+    }
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IllegalStateException("cannot replace " + target + " atomically: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot replace " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static @Nullable FileState stateOf(Path file) {
+    try {
+      return new FileState(Files.size(file), Files.getLastModifiedTime(file));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  static String sha256(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** Stops watching and waits (up to 5 s) for a change being applied. Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
+    WatchService service = watcher;
+    if (service != null) {
+      try {
+        service.close();
+      } catch (IOException e) {
+        LOG.debug("closing the watch service: {}", e.toString());
+      }
+    }
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("rule reload did not finish within 5 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

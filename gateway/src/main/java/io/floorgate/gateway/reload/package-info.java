@@ -1,0 +1,9 @@
+/**
+ * Rule changes while the gateway runs: the rule file is watched (and re-read on SIGHUP or an
+ * admin's PUT), validated whole, and swapped in atomically; every change is announced and
+ * journaled. See {@link io.floorgate.gateway.reload.RuleReloader}.
+ */
+@NullMarked
+package io.floorgate.gateway.reload;
+
+import org.jspecify.annotations.NullMarked;
