@@ -32,7 +32,8 @@ public final class ConfigLoader {
   static final Set<String> ALARM_PLACEHOLDERS = Set.of("rule_id", "gateway_id");
 
   private static final Set<String> TOP =
-      Set.of("gateway_id", "broker", "rules", "ingest", "journal", "alerts", "EVENT_NOTIFICATION");
+      Set.of(
+          "gateway_id", "broker", "rules", "ingest", "journal", "alerts", "log", "EVENT_NOTIFICATION");
   private static final Set<String> BROKER =
       Set.of("host", "port", "max_payload_bytes", "data_dir", "persistence");
   private static final Set<String> RULES = Set.of("file", "state_topics");
@@ -41,6 +42,7 @@ public final class ConfigLoader {
   private static final Set<String> JOURNAL = Set.of("dir", "retention_days", "sync", "sync_interval");
   private static final Set<String> ALERTS =
       Set.of("topic", "qos", "ack_topic", "alarm_topic", "replay_after_crash");
+  private static final Set<String> LOG = Set.of("level", "format");
   private static final Set<String> EVENT_NOTIFICATION =
       Set.of(
           "persistence_enabled",
@@ -194,6 +196,11 @@ public final class ConfigLoader {
     Duration replayAfterCrash =
         orDefault(alerts.duration("replay_after_crash"), Duration.ofSeconds(60));
 
+    MapReader log = section(top, "log");
+    LogConfig.Level logLevel = parsed(log, "level", LogConfig.Level::parse, LogConfig.Level.INFO);
+    LogConfig.Format logFormat =
+        parsed(log, "format", LogConfig.Format::parse, LogConfig.Format.TEXT);
+
     MapReader seed = section(top, "EVENT_NOTIFICATION");
     EventNotificationConfig defaults = EventNotificationConfig.DEFAULTS;
     boolean persistenceEnabled =
@@ -223,7 +230,8 @@ public final class ConfigLoader {
         alertTemplate,
         alarmTemplate,
         new EventNotificationConfig(
-            persistenceEnabled, maxEvents, defaultSeverity, stateChanges, thresholds, simulations));
+            persistenceEnabled, maxEvents, defaultSeverity, stateChanges, thresholds, simulations),
+        new LogConfig(logLevel, logFormat));
   }
 
   private MapReader reader(Node.MapNode map, String prefix) {
@@ -247,6 +255,7 @@ public final class ConfigLoader {
       case "ingest" -> section.rejectUnknownKeys(INGEST);
       case "journal" -> section.rejectUnknownKeys(JOURNAL);
       case "alerts" -> section.rejectUnknownKeys(ALERTS);
+      case "log" -> section.rejectUnknownKeys(LOG);
       default -> section.rejectUnknownKeys(EVENT_NOTIFICATION);
     }
     return section;

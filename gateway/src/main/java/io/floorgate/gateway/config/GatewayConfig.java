@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param alertTopic {@code alerts.topic}, parsed
  * @param alarmTopic {@code alerts.alarm_topic}, parsed
  * @param eventNotification the seed's {@code EVENT_NOTIFICATION} block
+ * @param log how the gateway logs
  */
 public record GatewayConfig(
     Optional<Path> source,
@@ -29,7 +30,8 @@ public record GatewayConfig(
     AlertsConfig alerts,
     TopicTemplate alertTopic,
     TopicTemplate alarmTopic,
-    EventNotificationConfig eventNotification) {
+    EventNotificationConfig eventNotification,
+    LogConfig log) {
 
   /** Where the configuration came from, for logs: the file or "embedded defaults". */
   public String describeSource() {
