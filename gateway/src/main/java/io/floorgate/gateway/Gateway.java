@@ -162,10 +162,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     LOG.info(
-        "Floorgate {} started in {} ms: config={}, mqtt={}:{}, rules={} from {}, journal={},"
-            + " sync={}, retention={} days, alarms restored={}",
+        "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{}, rules={} from {},"
+            + " journal={}, sync={}, retention={} days, alarms restored={}",
         config.gatewayId(),
         (System.nanoTime() - begin) / 1_000_000,
+        BuildInfo.current().describe(),
         config.describeSource(),
         config.broker().host(),
         broker.port(),
