@@ -138,13 +138,15 @@ if [ ${#kept[@]} -gt 0 ]; then
 fi
 echo "  $step. Review $confdir/gateway.yaml and $confdir/rules.yaml"
 step=$((step + 1))
-if [ -n "$low_ports" ]; then
+if [ -n "$low_ports" ] \
+  && ! grep -qs CAP_NET_BIND_SERVICE /etc/systemd/system/floorgate.service.d/*.conf; then
   echo "  $step. Port $low_ports is below 1024: install the drop-in that allows it:"
   echo "       install -D -m 0644 $docdir/floorgate-low-port.conf" \
     "/etc/systemd/system/floorgate.service.d/low-port.conf"
   step=$((step + 1))
 fi
-if systemctl is-active --quiet floorgate 2> /dev/null; then
+# Only where systemd runs: in a chroot systemctl ignores the question and says yes.
+if [ -d /run/systemd/system ] && systemctl is-active --quiet floorgate 2> /dev/null; then
   echo "  $step. Run the new version:  systemctl restart floorgate"
 else
   echo "  $step. Start it now and at boot:  systemctl enable --now floorgate"
