@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Start order: journal, event manager (window rebuilt), rules, ingest, broker (the MQTT
  * listener opens only now, so no message is accepted that would not be evaluated), alert
  * republisher. Shutdown runs the other way round, except that the broker goes first so no new
- * message arrives while ingest drains.
+ * message arrives while ingest drains. Under systemd, {@link SystemdNotify} reports readiness
+ * once all of them run.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -205,10 +206,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     LOG.info(
-        "Floorgate {} started in {} ms: config={}, mqtt={}:{}, rules={} from {}, journal={},"
-            + " sync={}, retention={} days, alarms restored={}",
+        "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{}, rules={} from {},"
+            + " journal={}, sync={}, retention={} days, alarms restored={}",
         config.gatewayId(),
         (System.nanoTime() - begin) / 1_000_000,
+        BuildInfo.current().describe(),
         config.describeSource(),
         config.broker().host(),
         broker.port(),
@@ -218,6 +220,11 @@ public final class Gateway implements AutoCloseable {
         config.journal().sync(),
         config.journal().retentionDays(),
         restoredAlarms);
+    // Under systemd (Type=notify): the listener is open and everything behind it runs.
+    SystemdNotify.fromEnvironment()
+        .ready(
+            "MQTT on " + config.broker().host() + ":" + broker.port() + ", " + rules.size()
+                + " rule(s)");
   }
 
   private static Credentials adminCredentials(AdminConfig admin) {

@@ -1,6 +1,7 @@
 package io.floorgate.gateway;
 
 import io.floorgate.gateway.cli.FloorgateCommand;
+import io.floorgate.gateway.logging.LogSetup;
 import picocli.CommandLine;
 
 /** Entry point of {@code floorgate.jar}. */
@@ -26,7 +27,9 @@ public final class Main {
                 .error("thread {} died: {}", thread.getName(), error.toString(), error));
     boolean runsGateway = args.length == 0 || args[0].equals("run") || args[0].startsWith("-c")
         || args[0].startsWith("--config");
-    if (!runsGateway) {
+    if (runsGateway) {
+      LogSetup.early();
+    } else {
       // Admin commands print their own output; the gateway's INFO lines would only clutter it.
       quietLogging();
     }

@@ -36,8 +36,19 @@ final class GatewayFixture implements AutoCloseable {
     return config(dir, "", extraYaml);
   }
 
-  /** As {@link #config(Path, String)}, with {@code brokerYaml} lines added to the broker section. */
+  /**
+   * As {@link #config(Path, String)}, with {@code brokerYaml} lines added to the broker section.
+   * Writes the admin password file it names ({@link #adminPasswordFile()}) if it is missing.
+   */
   static String config(Path dir, String brokerYaml, String extraYaml) {
+    Path passwords = dir.resolve("admin.passwd");
+    try {
+      if (!Files.exists(passwords)) {
+        Files.writeString(passwords, adminPasswordFile(), StandardCharsets.UTF_8);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return """
         gateway_id: test-gw
         broker:
@@ -76,9 +87,6 @@ final class GatewayFixture implements AutoCloseable {
   static GatewayFixture start(Path dir, String rulesYaml, String brokerYaml, String extraYaml) {
     try {
       Files.writeString(dir.resolve("rules.yaml"), rulesYaml, StandardCharsets.UTF_8);
-      if (!Files.exists(dir.resolve("admin.passwd"))) {
-        Files.writeString(dir.resolve("admin.passwd"), adminPasswordFile(), StandardCharsets.UTF_8);
-      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -52,6 +53,11 @@ final class GatewayProcess implements AutoCloseable {
 
   /** Starts {@code floorgate run --config config} and waits until it accepts connections. */
   static GatewayProcess start(Path config) {
+    return start(config, Map.of());
+  }
+
+  /** As {@link #start(Path)}, with {@code environment} added to the child's. */
+  static GatewayProcess start(Path config, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -70,7 +76,9 @@ final class GatewayProcess implements AutoCloseable {
             config.toString()));
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(environment);
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

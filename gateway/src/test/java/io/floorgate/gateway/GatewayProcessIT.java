@@ -44,7 +44,6 @@ class GatewayProcessIT {
 
   private Path writeConfig() throws Exception {
     Files.writeString(dir.resolve("rules.yaml"), RULES);
-    Files.writeString(dir.resolve("admin.passwd"), GatewayFixture.adminPasswordFile());
     Path config = dir.resolve("gateway.yaml");
     Files.writeString(config, GatewayFixture.config(dir, ""));
     return config;
@@ -78,7 +77,6 @@ class GatewayProcessIT {
   @Test
   void sighup_reloadsTheRuleFile() throws Exception {
     Files.writeString(dir.resolve("rules.yaml"), RULES);
-    Files.writeString(dir.resolve("admin.passwd"), GatewayFixture.adminPasswordFile());
     Path config = dir.resolve("gateway.yaml");
     // Not watching the file: only the signal may reload it.
     Files.writeString(

@@ -5,6 +5,7 @@ import io.floorgate.gateway.GatewayStartException;
 import io.floorgate.gateway.config.ConfigException;
 import io.floorgate.gateway.config.ConfigLoader;
 import io.floorgate.gateway.config.GatewayConfig;
+import io.floorgate.gateway.logging.LogSetup;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -32,6 +33,12 @@ final class RunCommand implements Callable<Integer> {
     try {
       loaded = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config).orThrow();
     } catch (ConfigException e) {
+      LOG.error("{}", e.getMessage());
+      return 2;
+    }
+    try {
+      LOG.info("logging at {}", LogSetup.apply(loaded.log()));
+    } catch (IllegalArgumentException e) {
       LOG.error("{}", e.getMessage());
       return 2;
     }

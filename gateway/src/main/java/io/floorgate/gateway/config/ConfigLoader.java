@@ -40,6 +40,7 @@ public final class ConfigLoader {
           "journal",
           "alerts",
           "admin",
+          "log",
           "EVENT_NOTIFICATION");
   private static final Set<String> ADMIN = Set.of("enabled", "host", "port", "password_file");
   private static final Set<String> BROKER =
@@ -50,6 +51,7 @@ public final class ConfigLoader {
   private static final Set<String> JOURNAL = Set.of("dir", "retention_days", "sync", "sync_interval");
   private static final Set<String> ALERTS =
       Set.of("topic", "qos", "ack_topic", "alarm_topic", "replay_after_crash");
+  private static final Set<String> LOG = Set.of("level", "format");
   private static final Set<String> EVENT_NOTIFICATION =
       Set.of(
           "persistence_enabled",
@@ -216,6 +218,11 @@ public final class ConfigLoader {
             ? Optional.of(path(admin, "password_file", "."))
             : Optional.empty();
 
+    MapReader log = section(top, "log");
+    LogConfig.Level logLevel = parsed(log, "level", LogConfig.Level::parse, LogConfig.Level.INFO);
+    LogConfig.Format logFormat =
+        parsed(log, "format", LogConfig.Format::parse, LogConfig.Format.TEXT);
+
     MapReader seed = section(top, "EVENT_NOTIFICATION");
     EventNotificationConfig defaults = EventNotificationConfig.DEFAULTS;
     boolean persistenceEnabled =
@@ -246,7 +253,8 @@ public final class ConfigLoader {
         alarmTemplate,
         new EventNotificationConfig(
             persistenceEnabled, maxEvents, defaultSeverity, stateChanges, thresholds, simulations),
-        new AdminConfig(adminEnabled, adminHost, adminPort, adminPasswords));
+        new AdminConfig(adminEnabled, adminHost, adminPort, adminPasswords),
+        new LogConfig(logLevel, logFormat));
   }
 
   private MapReader reader(Node.MapNode map, String prefix) {
@@ -271,6 +279,7 @@ public final class ConfigLoader {
       case "journal" -> section.rejectUnknownKeys(JOURNAL);
       case "alerts" -> section.rejectUnknownKeys(ALERTS);
       case "admin" -> section.rejectUnknownKeys(ADMIN);
+      case "log" -> section.rejectUnknownKeys(LOG);
       default -> section.rejectUnknownKeys(EVENT_NOTIFICATION);
     }
     return section;

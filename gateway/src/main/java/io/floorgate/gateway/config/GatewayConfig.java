@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param alarmTopic {@code alerts.alarm_topic}, parsed
  * @param eventNotification the seed's {@code EVENT_NOTIFICATION} block
  * @param admin the admin HTTP API
+ * @param log how the gateway logs
  */
 public record GatewayConfig(
     Optional<Path> source,
@@ -31,7 +32,8 @@ public record GatewayConfig(
     TopicTemplate alertTopic,
     TopicTemplate alarmTopic,
     EventNotificationConfig eventNotification,
-    AdminConfig admin) {
+    AdminConfig admin,
+    LogConfig log) {
 
   /** Where the configuration came from, for logs: the file or "embedded defaults". */
   public String describeSource() {

@@ -63,6 +63,9 @@ class ConfigLoaderTest {
     assertThat(config.eventNotification())
         .isEqualTo(
             new EventNotificationConfig(true, 1000, EventSeverity.WARNING, true, true, true));
+    assertThat(config.log())
+        .isEqualTo(LogConfig.DEFAULTS)
+        .isEqualTo(new LogConfig(LogConfig.Level.INFO, LogConfig.Format.TEXT));
   }
 
   @Test
@@ -171,6 +174,9 @@ class ConfigLoaderTest {
                   ack_topic: scada/ack
                   alarm_topic: "{gateway_id}/alarms/{rule_id}"
                   replay_after_crash: 5m
+                log:
+                  level: DEBUG
+                  format: Json
                 """)
             .orThrow();
 
@@ -212,6 +218,60 @@ class ConfigLoaderTest {
     assertThat(config.alarmTopic().render(Map.of("gateway_id", "g", "rule_id", "r1")))
         .isEqualTo("g/alarms/r1");
     assertThat(config.eventNotification()).isEqualTo(EventNotificationConfig.DEFAULTS);
+    assertThat(config.log())
+        .isEqualTo(new LogConfig(LogConfig.Level.DEBUG, LogConfig.Format.JSON));
+  }
+
+  @Test
+  void everyLogLevelAndFormat_isReadInAnyCase() {
+    for (LogConfig.Level level : LogConfig.Level.values()) {
+      for (LogConfig.Format format : LogConfig.Format.values()) {
+        String yaml =
+            "log:\n  level: " + level.name() + "\n  format: " + format.value() + "\n";
+
+        assertThat(parse(yaml).orThrow().log()).as(yaml).isEqualTo(new LogConfig(level, format));
+      }
+    }
+  }
+
+  @Test
+  void badLogKeys_areEachReportedWithLocationAndTheAllowedValues() {
+    ConfigLoader.Result result =
+        parse(
+            """
+            log:
+              level: verbose
+              format: xml
+              file: /var/log/floorgate.log
+            """);
+
+    assertThat(result.config()).isEmpty();
+    assertThat(result.problems().stream().map(Problem::toString))
+        .containsExactlyInAnyOrder(
+            "c.yaml:2:10: log.level: level must be one of [error, warn, info, debug, trace],"
+                + " but was 'verbose'",
+            "c.yaml:3:11: log.format: format must be one of [text, json], but was 'xml'",
+            "c.yaml:4:3: unknown key 'log.file'; allowed: format, level");
+  }
+
+  @Test
+  void logSectionThatIsNotAMapping_isAProblem() {
+    assertThat(parse("log: debug\n").problems().stream().map(Problem::toString))
+        .containsExactly("c.yaml:1:6: log must be a mapping, but was 'debug'");
+  }
+
+  @Test
+  void systemdExampleConfig_isValid_andKeepsEveryPathInTheUnitsDirectories() {
+    Path example = shippedGatewayYaml().resolveSibling("examples/floorgate-systemd.yaml");
+
+    GatewayConfig config = ConfigLoader.load(example).orThrow();
+
+    // The sandboxed service may write only below its StateDirectory and reads /etc/floorgate.
+    assertThat(config.broker().dataDir()).isEqualTo(Path.of("/var/lib/floorgate/broker"));
+    assertThat(config.journal().dir()).isEqualTo(Path.of("/var/lib/floorgate/journal"));
+    assertThat(config.rules().file()).isEqualTo(Path.of("/etc/floorgate/rules.yaml"));
+    assertThat(config.broker().host()).isEqualTo("127.0.0.1");
+    assertThat(config.log()).isEqualTo(LogConfig.DEFAULTS);
   }
 
   // --- problems -----------------------------------------------------------------------------
@@ -255,7 +315,7 @@ class ConfigLoaderTest {
             f + ":7:3: duplicate key 'port' (first at line 5)",
             f
                 + ":2:1: unknown key 'bogus'; allowed: EVENT_NOTIFICATION, admin, alerts, broker,"
-                + " gateway_id, ingest, journal, rules",
+                + " gateway_id, ingest, journal, log, rules",
             f
                 + ":6:3: unknown key 'broker.colour'; allowed: data_dir, host, max_payload_bytes,"
                 + " persistence, port",
@@ -569,6 +629,7 @@ class ConfigLoaderTest {
         c.alertTopic(),
         c.alarmTopic(),
         c.eventNotification(),
-        c.admin());
+        c.admin(),
+        c.log());
   }
 }
