@@ -182,6 +182,55 @@ class AdminApiIT {
   }
 
   @Test
+  void shelving_endsByItself_andAnAlarmStillActiveIsAnnouncedAgain() throws Exception {
+    Scada scada = fixture.scada("scada", "alerts/#");
+    breach(scada);
+
+    assertThat(
+            call("POST", "/api/alarms/line-temp/shelve",
+                    "{\"duration\": \"1s\", \"reason\": \"calibration\"}")
+                .status())
+        .isEqualTo(200);
+
+    Scada.Received again =
+        scada.await(r -> r.topic().equals("alerts/warning/threshold")
+            && r.payload().contains("shelving ended"));
+    assertThat(again.details()).containsEntry("alarm_state", "active_unacknowledged");
+  }
+
+  @Test
+  void escalationTiers_raiseAtEachTierAndLowerBack() throws Exception {
+    Answer applied =
+        call("PUT", "/api/rules",
+            """
+            rules:
+              - id: oven-temp
+                topic: plant/oven/temperature
+                comparison: greater_than
+                limits:
+                  - {level: H, value: 200, severity: warning}
+                  - {level: HH, value: 250, severity: critical, deadband: 5}
+            """);
+    assertThat(applied.status()).isEqualTo(200);
+    Scada scada = fixture.scada("scada", "alerts/#");
+    Scada alarms = fixture.scada("alarms", "alarms/#");
+    var oven = fixture.device("oven");
+
+    publish(oven, "plant/oven/temperature", "210");
+    scada.await(r -> r.topic().equals("alerts/warning/threshold") && r.payload().contains("\"level\":\"H\""));
+    publish(oven, "plant/oven/temperature", "260");
+    Scada.Received hh = scada.await(r -> r.topic().equals("alerts/critical/threshold"));
+    assertThat(hh.details())
+        .containsEntry("level", "HH")
+        .containsEntry("from_level", "H")
+        .containsEntry("threshold", 250.0);
+    alarms.await(r -> r.payload().contains("\"level\":\"HH\"") && r.payload().contains("\"severity\":\"critical\""));
+    publish(oven, "plant/oven/temperature", "240");
+    Scada.Received lowered = scada.awaitMessage("alerts/warning/threshold", "Threshold lowered");
+    assertThat(lowered.details()).containsEntry("level", "H").containsEntry("from_level", "HH");
+  }
+
+  @Test
   void rules_areReadAndReplaced_andAnInvalidFileIs400WithEveryProblem() throws Exception {
     Answer rules = call("GET", "/api/rules", "");
     assertThat(rules.status()).isEqualTo(200);
