@@ -4,6 +4,7 @@ import io.floorgate.events.EventManager;
 import io.floorgate.gateway.admin.AdminCredentials;
 import io.floorgate.gateway.admin.AdminServer;
 import io.floorgate.gateway.admin.Credentials;
+import io.floorgate.gateway.admin.GatewayMetrics;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.alerts.AlertRepublisher;
 import io.floorgate.gateway.broker.Broker;
@@ -52,6 +53,7 @@ public final class Gateway implements AutoCloseable {
   private @Nullable AlertRepublisher republisher;
   private RuleReloader reloader;
   private @Nullable AdminServer admin;
+  private GatewayMetrics metrics;
   private boolean crashed;
   private boolean closed;
 
@@ -188,6 +190,16 @@ public final class Gateway implements AutoCloseable {
               config.alertTopic(), config.gatewayId(), config.alerts().qos(), broker));
     }
 
+    AlertRepublisher alertSource = republisher;
+    metrics =
+        new GatewayMetrics(
+            new GatewayMetrics.Sources(
+                events,
+                ingest,
+                broker,
+                journal,
+                alertSource == null ? null : alertSource::lag,
+                () -> admin == null ? 0 : admin.failedLogins()));
     if (config.admin().enabled()) {
       Credentials credentials = adminCredentials(config.admin());
       admin =
@@ -200,6 +212,7 @@ public final class Gateway implements AutoCloseable {
               reloader,
               alarms,
               this::health,
+              metrics,
               clock);
       // Closed first: no admin command arrives while the rest stops.
       started.push(new Step("admin API", admin));
@@ -270,17 +283,32 @@ public final class Gateway implements AutoCloseable {
   public Map<String, Object> health() {
     Map<String, Object> checks = new LinkedHashMap<>();
     boolean brokerUp = broker.running();
-    boolean journalOk = journal == null || Files.isWritable(journal.dir());
-    boolean ingestOk = ingest != null;
-    checks.put("ready", brokerUp && journalOk && ingestOk && !closed);
-    checks.put("broker", Map.of("listening", brokerUp, "port", broker.port(),
-        "clients", broker.connectedClients()));
-    checks.put("journal", journal == null
-        ? Map.of("enabled", false)
-        : Map.of("enabled", true, "writable", journalOk, "dir", journal.dir().toString()));
+    boolean journalWritable = journal == null || journal.writable();
+    boolean journalTakes = !ingest.journalBlocked();
+    checks.put(
+        "ready", brokerUp && journalWritable && journalTakes && ingest.rules() != null && !closed);
+    checks.put(
+        "broker",
+        Map.of("listening", brokerUp, "port", broker.port(), "clients", broker.connectedClients()));
+    checks.put(
+        "journal",
+        journal == null
+            ? Map.of("enabled", false)
+            : Map.of(
+                "enabled", true,
+                "writable", journalWritable,
+                "accepting", journalTakes,
+                "dir", journal.dir().toString()));
     checks.put("rules", Map.of("loaded", ingest.rules().size(), "sha256", reloader.appliedSha256()));
-    checks.put("ingest", Map.of("backlog", ingest.backlog(), "dropped", ingest.overruns()));
+    checks.put(
+        "ingest",
+        Map.of("queued", ingest.backlog(), "dropped", ingest.overruns(), "alarms", ingest.activeAlarms()));
     return checks;
+  }
+
+  /** The metrics registry (the bridge registers its own). */
+  public GatewayMetrics metrics() {
+    return metrics;
   }
 
   /** The admin API's port, when it is enabled. */
