@@ -33,17 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /** The gateway end to end: real MQTT clients over real sockets, a real journal. */
 class GatewayIT {
-  private static final String LINE_TEMP =
-      """
-      rules:
-        - id: line-temp
-          name: Line temperature
-          topic: plant/+/+/temperature
-          comparison: greater_than
-          value: 25.0
-          severity: warning
-          deadband: 0.5
-      """;
+  private static final String LINE_TEMP = GatewayFixture.LINE_TEMP_RULES;
 
   @TempDir Path dir;
   private GatewayFixture fixture;

@@ -29,16 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway as a process: signals, kill -9, restart. */
 class GatewayProcessIT {
-  private static final String RULES =
-      """
-      rules:
-        - id: line-temp
-          name: Line temperature
-          topic: plant/+/+/temperature
-          comparison: greater_than
-          value: 25.0
-          deadband: 0.5
-      """;
+  private static final String RULES = GatewayFixture.LINE_TEMP_RULES;
 
   @TempDir Path dir;
 
