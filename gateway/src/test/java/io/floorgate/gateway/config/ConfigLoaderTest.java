@@ -33,7 +33,20 @@ class ConfigLoaderTest {
     assertThat(config.describeSource()).isEqualTo("embedded defaults");
     assertThat(config.gatewayId()).isEqualTo("floorgate");
     assertThat(config.broker())
-        .isEqualTo(new BrokerConfig("127.0.0.1", 1883, 65_536, Path.of("data/broker"), true));
+        .isEqualTo(
+            new BrokerConfig(
+                "127.0.0.1",
+                1883,
+                65_536,
+                Path.of("data/broker"),
+                true,
+                1000,
+                128,
+                1024,
+                0.0,
+                Duration.ofSeconds(10),
+                Optional.empty()));
+    assertThat(config.security()).isEqualTo(SecurityConfig.LOOPBACK_DEFAULTS);
     assertThat(config.rules())
         .isEqualTo(new RulesConfig(Path.of("config/rules.yaml"), List.of("twin/+/state")));
     assertThat(config.ingest())
@@ -42,7 +55,9 @@ class ConfigLoaderTest {
                 65_536,
                 List.of("twin/+/simulation"),
                 List.of("twin/+/optimization"),
-                Duration.ofSeconds(60)));
+                Duration.ofSeconds(60),
+                32,
+                10_000));
     assertThat(config.journal())
         .isEqualTo(
             new JournalConfig(
@@ -150,6 +165,13 @@ class ConfigLoaderTest {
                   max_payload_bytes: 1024
                   data_dir: /var/lib/floorgate/broker
                   persistence: false
+                  max_connections: 50
+                  max_client_id_length: 23
+                  max_topic_length: 200
+                  max_messages_per_second: 2.5
+                  connect_timeout: 3s
+                security:
+                  allow_anonymous: true
                 rules:
                   file: /etc/floorgate/rules.yaml
                   state_topics:
@@ -160,6 +182,8 @@ class ConfigLoaderTest {
                   simulation_topics: sim/+
                   optimization_topics: []
                   error_report_interval: 5m
+                  max_json_depth: 4
+                  max_json_tokens: 100
                 journal:
                   dir: /var/lib/floorgate/journal
                   retention_days: 0
@@ -177,13 +201,28 @@ class ConfigLoaderTest {
     assertThat(config.gatewayId()).isEqualTo("cell-7.a_b");
     assertThat(config.broker())
         .isEqualTo(
-            new BrokerConfig("0.0.0.0", 0, 1024, Path.of("/var/lib/floorgate/broker"), false));
+            new BrokerConfig(
+                "0.0.0.0",
+                0,
+                1024,
+                Path.of("/var/lib/floorgate/broker"),
+                false,
+                50,
+                23,
+                200,
+                2.5,
+                Duration.ofSeconds(3),
+                Optional.empty()));
+    assertThat(config.security())
+        .isEqualTo(
+            new SecurityConfig(Optional.empty(), Optional.empty(), Optional.of(true), true, false));
     assertThat(config.rules())
         .isEqualTo(
             new RulesConfig(
                 Path.of("/etc/floorgate/rules.yaml"), List.of("plant/+/state", "twin/#")));
     assertThat(config.ingest())
-        .isEqualTo(new IngestConfig(10, List.of("sim/+"), List.of(), Duration.ofMinutes(5)));
+        .isEqualTo(
+            new IngestConfig(10, List.of("sim/+"), List.of(), Duration.ofMinutes(5), 4, 100));
     assertThat(config.journal())
         .isEqualTo(
             new JournalConfig(
@@ -255,10 +294,15 @@ class ConfigLoaderTest {
             f + ":7:3: duplicate key 'port' (first at line 5)",
             f
                 + ":2:1: unknown key 'bogus'; allowed: EVENT_NOTIFICATION, alerts, broker,"
-                + " gateway_id, ingest, journal, rules",
+                + " gateway_id, ingest, journal, rules, security",
             f
-                + ":6:3: unknown key 'broker.colour'; allowed: data_dir, host, max_payload_bytes,"
-                + " persistence, port",
+                + ":6:3: unknown key 'broker.colour'; allowed: connect_timeout, data_dir, host,"
+                + " max_client_id_length, max_connections, max_messages_per_second,"
+                + " max_payload_bytes, max_topic_length, persistence, port, tls",
+            f
+                + ":4:9: broker.host '0.0.0.0' is not a loopback address, so clients must log in"
+                + " there: set security.password_file (see docs/security.md), or"
+                + " security.allow_anonymous: true to let anyone in",
             f + ":5:9: broker.port must be an integer, but was 'abc'",
             f
                 + ":9:32: rules.state_topics: '#' must be the whole last level of a topic filter,"
@@ -277,7 +321,7 @@ class ConfigLoaderTest {
             f
                 + ":21:27: EVENT_NOTIFICATION.default_alert_severity: severity must be one of"
                 + " [info, warning, error, critical], but was 'fatal'");
-    assertThat(result.problems()).hasSize(13);
+    assertThat(result.problems()).hasSize(14);
     assertThat(result.problems()).allSatisfy(p -> assertThat(p.location().file()).isEqualTo(f));
     assertThatThrownBy(result::orThrow).isInstanceOf(ConfigException.class);
   }
@@ -562,6 +606,7 @@ class ConfigLoaderTest {
         Optional.empty(),
         c.gatewayId(),
         c.broker(),
+        c.security(),
         c.rules(),
         c.ingest(),
         c.journal(),

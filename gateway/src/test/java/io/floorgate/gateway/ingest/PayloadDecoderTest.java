@@ -1,6 +1,7 @@
 package io.floorgate.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -177,14 +178,36 @@ class PayloadDecoderTest {
   }
 
   @Test
-  void nestingDeeperThan32_isNotJson() {
+  void nestingDeeperThan32_isTooComplex() {
     assertThat(decoder.decode(bytes("[".repeat(32) + "]".repeat(32))))
         .isInstanceOf(Decoded.Json.class);
-    assertThat(rejected("[".repeat(33) + "]".repeat(33))).isEqualTo(Rejection.NOT_JSON);
-    assertThat(rejected("{\"a\":".repeat(33) + "1" + "}".repeat(33))).isEqualTo(Rejection.NOT_JSON);
+    assertThat(rejected("[".repeat(33) + "]".repeat(33))).isEqualTo(Rejection.TOO_COMPLEX);
+    assertThat(rejected("{\"a\":".repeat(33) + "1" + "}".repeat(33)))
+        .isEqualTo(Rejection.TOO_COMPLEX);
     // Unclosed and far deeper than any stack should be asked to go.
-    assertThat(rejected("[".repeat(MAX))).isEqualTo(Rejection.NOT_JSON);
-    assertThat(rejected("{\"a\":".repeat(MAX / 5))).isEqualTo(Rejection.NOT_JSON);
+    assertThat(rejected("[".repeat(MAX))).isEqualTo(Rejection.TOO_COMPLEX);
+    assertThat(rejected("{\"a\":".repeat(MAX / 5))).isEqualTo(Rejection.TOO_COMPLEX);
+  }
+
+  @Test
+  void configuredDepthAndTokenLimits_areEnforced_andNamedInTheDetail() {
+    PayloadDecoder strict = new PayloadDecoder(MAX, 2, 7);
+
+    assertThat(strict.decode(bytes("{\"a\": {\"b\": 1}}"))).isInstanceOf(Decoded.Json.class);
+    Decoded deep = strict.decode(bytes("{\"a\": {\"b\": [1]}}"));
+    assertThat(deep).isInstanceOf(Decoded.Rejected.class);
+    assertThat(((Decoded.Rejected) deep).reason()).isEqualTo(Rejection.TOO_COMPLEX);
+    assertThat(((Decoded.Rejected) deep).detail()).contains("deeper than 2 levels", "7 tokens");
+    // {"a":1,"b":2,"c":3} is 8 tokens: { a 1 b 2 c 3 }
+    Decoded wide = strict.decode(bytes("{\"a\": 1, \"b\": 2, \"c\": 3}"));
+    assertThat(((Decoded.Rejected) wide).reason()).isEqualTo(Rejection.TOO_COMPLEX);
+  }
+
+  @Test
+  void nonPositiveLimits_areRefusedNamingThem() {
+    assertThatThrownBy(() -> new PayloadDecoder(10, 0, 5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxDepth=0");
   }
 
   @Test
