@@ -178,7 +178,10 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
       if (decoded.decoderResult().isFailure()) {
         Throwable cause = decoded.decoderResult().cause();
         if (cause instanceof MqttUnacceptableProtocolVersionException) {
-          unsupportedProtocol(ctx, "?");
+          // Not MQTT 3.1/3.1.1/5 at all: counted, but not worth a log line per connection.
+          gate.refused(Refusal.UNSUPPORTED_PROTOCOL, null, peer,
+              "CONNECT with an unknown protocol name or level refused: " + cause.getMessage());
+          refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
         } else {
           malformed(ctx, "malformed CONNECT: " + cause.getMessage());
         }
@@ -435,8 +438,8 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
             + " 3.1.1 only, so set the client to MQTT 3.1.1",
         clientId,
         peer);
-    gate.refused(Refusal.UNSUPPORTED_PROTOCOL, null, clientId.equals("?") ? peer : clientId,
-        "CONNECT for a protocol other than MQTT 3.1/3.1.1 refused");
+    gate.refused(Refusal.UNSUPPORTED_PROTOCOL, null, clientId,
+        "MQTT 5 CONNECT refused (MQTT 3.1 and 3.1.1 only)");
     refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
   }
 

@@ -29,6 +29,8 @@ final class MoquetteLogFilter extends TurboFilter {
   private static final String POST_OFFICE_LOGGER = "io.moquette.broker.PostOffice";
   private static final String AUTHORIZATOR_LOGGER = "io.moquette.broker.Authorizator";
   private static final String SESSION_LOGGER = "io.moquette.broker.Session";
+  private static final String PROMISE_LOGGER = "io.netty.util.concurrent.DefaultPromise";
+  private static final String PIPELINE_LOGGER = "io.netty.channel.DefaultChannelPipeline";
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(Broker.class);
   private static final List<RefusalSink> SINKS = new CopyOnWriteArrayList<>();
 
@@ -80,6 +82,18 @@ final class MoquetteLogFilter extends TurboFilter {
         && DROPPED_PREFIXES.stream().anyMatch(format::startsWith)) {
       return FilterReply.DENY;
     }
+    if (PROMISE_LOGGER.equals(name) && format.startsWith("An exception was thrown by io.moquette.")) {
+      // Moquette 0.17 throws SessionCorruptedException from its CONNACK listener when the client
+      // vanished while connecting; Netty logs that with a stack trace. Nothing to act on.
+      LOG.debug("Moquette: {}", t == null ? format : t.toString());
+      return FilterReply.DENY;
+    }
+    if (PIPELINE_LOGGER.equals(name)
+        && format.startsWith("An exceptionCaught() event was fired, and it reached at the tail")
+        && exception(t, params) instanceof java.nio.channels.ClosedChannelException) {
+      // Moquette 0.17 answers (PUBACK, SUBACK) on connections that the client already closed.
+      return FilterReply.DENY;
+    }
     boolean malformed =
         (HANDLER_LOGGER.equals(name)
                 && (format.startsWith("Unexpected exception while processing MQTT message")
@@ -109,6 +123,16 @@ final class MoquetteLogFilter extends TurboFilter {
       return FilterReply.DENY;
     }
     return FilterReply.NEUTRAL;
+  }
+
+  private static @org.jspecify.annotations.Nullable Throwable exception(
+      @org.jspecify.annotations.Nullable Throwable t, Object @org.jspecify.annotations.Nullable [] params) {
+    if (t != null) {
+      return t;
+    }
+    return params != null && params.length > 0 && params[params.length - 1] instanceof Throwable last
+        ? last
+        : null;
   }
 
   private static Throwable root(Throwable t) {

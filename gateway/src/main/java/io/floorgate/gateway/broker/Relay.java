@@ -22,7 +22,8 @@ final class Relay extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (peer.isActive()) {
-      peer.write(msg, peer.voidPromise());
+      // A failed write means the peer is gone: close it (and so this side), no exception event.
+      peer.write(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     } else {
       ReferenceCountUtil.release(msg);
     }
