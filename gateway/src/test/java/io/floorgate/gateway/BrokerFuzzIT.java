@@ -162,9 +162,12 @@ class BrokerFuzzIT {
     for (int t = 0; t < THREADS; t++) {
       int thread = t;
       results.add(pool.submit(() -> {
+        // Each thread has its own seed and quota, so the packets sent are the same every run.
         MqttFuzzer fuzzer = new MqttFuzzer(SEED + thread);
+        long quota = (PACKETS + THREADS - 1) / THREADS;
+        long mine = 0;
         int n = 0;
-        while (packets.get() < PACKETS && System.nanoTime() < deadline) {
+        while (mine < quota && System.nanoTime() < deadline) {
           n++;
           sessions.incrementAndGet();
           String clientId = "fuzz-" + thread + "-" + n;
@@ -177,11 +180,11 @@ class BrokerFuzzIT {
             if (mode == 0) {
               // A broken CONNECT: the front door's parser must refuse it.
               out.write(fuzzer.brokenConnect(clientId));
-              packets.incrementAndGet();
+              mine++;
             } else {
               boolean device = mode < 6;
               out.write(MqttFuzzer.connect(clientId, device ? "press-1" : null, "press-1-pw"));
-              packets.incrementAndGet();
+              mine++;
               byte[] connack = in.readNBytes(4);
               assertThat(connack).as("CONNACK accepted").containsExactly(0x20, 0x02, 0x00, 0x00);
               String prefix = device ? "plant/press-1" : "plant/anonymous";
@@ -189,11 +192,11 @@ class BrokerFuzzIT {
               int burst = 5 + fuzzer.random().nextInt(20);
               for (int i = 0; i < burst; i++) {
                 out.write(fuzzer.next(prefix, false));
-                packets.incrementAndGet();
+                mine++;
                 drain(in);
               }
               out.write(fuzzer.next(prefix, true));
-              packets.incrementAndGet();
+              mine++;
             }
             // Half-close and read to the end: everything sent was read by the gateway before it
             // saw the end of the stream (or it closed the connection itself, earlier).
@@ -209,6 +212,7 @@ class BrokerFuzzIT {
             closed.incrementAndGet(); // reset by the gateway after garbage
           }
         }
+        packets.addAndGet(mine);
         return fuzzer.counts();
       }));
     }
