@@ -108,11 +108,6 @@ public final class Broker implements MessagePublisher, AutoCloseable {
             refusals);
   }
 
-  /** Without refusal counting (tools and tests). */
-  public Broker(BrokerConfig config, MessageSink sink, Clock clock) {
-    this(config, SecurityConfig.LOOPBACK_DEFAULTS, sink, RefusalSink.NONE, clock);
-  }
-
   private int maxPacketBytes() {
     return (int) Math.min(Integer.MAX_VALUE, (long) config.maxPayloadBytes() + PACKET_OVERHEAD);
   }
