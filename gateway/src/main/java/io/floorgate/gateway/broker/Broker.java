@@ -252,17 +252,24 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     }
   }
 
-  /** Moquette records the bound port asynchronously, after start returns. */
+  /**
+   * Moquette records the bound port asynchronously, on its boss thread, after start returns; and
+   * {@code Server.getPort()} reads it with {@code computeIfAbsent(.., 0)}, a write into the same
+   * unsynchronised HashMap. Called before the boss thread's write, it can store 0 over the real
+   * port for good (seen in tests as "did not report its port"). So the map is read with a plain
+   * {@code get}, through reflection on Moquette 0.17's fields; {@code getPort()} only if those
+   * fields are not there.
+   */
   private int awaitBoundPort() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    java.util.Map<?, ?> ports = portMap();
     while (System.nanoTime() < deadline) {
       int bound;
       try {
-        bound = server.getPort();
+        Object value = ports != null ? ports.get("TCP MQTT") : Integer.valueOf(server.getPort());
+        bound = value instanceof Integer i ? i : 0;
       } catch (java.util.ConcurrentModificationException raced) {
-        // Moquette 0.17 reads its port map (a HashMap) while its boss thread writes the bound
-        // port into it; the write has happened when this is thrown, so the next read sees it.
-        continue;
+        continue; // the boss thread was writing; the next read sees it
       }
       if (bound > 0) {
         return bound;
@@ -275,6 +282,21 @@ public final class Broker implements MessagePublisher, AutoCloseable {
       }
     }
     throw new IllegalStateException("the embedded MQTT broker did not report its port");
+  }
+
+  /** Moquette 0.17's {@code Server.acceptor.ports}, or null when it is not there. */
+  private java.util.@Nullable Map<?, ?> portMap() {
+    try {
+      java.lang.reflect.Field acceptorField = Server.class.getDeclaredField("acceptor");
+      acceptorField.setAccessible(true);
+      Object acceptor = acceptorField.get(server);
+      java.lang.reflect.Field portsField = acceptor.getClass().getDeclaredField("ports");
+      portsField.setAccessible(true);
+      return portsField.get(acceptor) instanceof java.util.Map<?, ?> map ? map : null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.debug("cannot read Moquette's port map ({}); using getPort()", e.toString());
+      return null;
+    }
   }
 
   /** The port the plain MQTT listener is bound to. */
