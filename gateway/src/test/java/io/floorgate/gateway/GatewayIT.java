@@ -314,7 +314,8 @@ class GatewayIT {
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
             () -> {
-              assertThat(rejections.total(Rejection.NOT_JSON)).isGreaterThanOrEqualTo(4);
+              assertThat(rejections.total(Rejection.NOT_JSON)).isGreaterThanOrEqualTo(3);
+              assertThat(rejections.total(Rejection.TOO_COMPLEX)).isEqualTo(1);
               assertThat(rejections.total(Rejection.NOT_A_NUMBER)).isGreaterThanOrEqualTo(2);
               assertThat(rejections.total(Rejection.MISSING_VALUE)).isEqualTo(1);
               assertThat(rejections.total(Rejection.EMPTY)).isEqualTo(1);
