@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +65,23 @@ class GatewayProcessIT {
       restarted.terminate();
     }
     assertThat(journaledEventIds()).contains(eventId);
+  }
+
+  @Test
+  void sigtermDuringTheStart_waitsForIt_thenClosesCleanly() throws Exception {
+    Path config = writeConfig();
+    try (GatewayProcess gateway = GatewayProcess.launch(config, Map.of())) {
+      // Logged once stop signals are held, just before the journal and the broker open.
+      gateway.awaitLine("logging at");
+
+      assertThat(gateway.terminate()).isEqualTo(143);
+      assertThat(gateway.lines())
+          .anyMatch(l -> l.contains("started in"))
+          .anyMatch(l -> l.contains("Floorgate stopped"))
+          .noneMatch(l -> l.contains("Shutdown in progress"));
+    }
+    // A clean close removes the marker, so the next start is not treated as a crash recovery.
+    assertThat(dir.resolve("journal").resolve(Gateway.RUNNING_MARKER)).doesNotExist();
   }
 
   @Test
