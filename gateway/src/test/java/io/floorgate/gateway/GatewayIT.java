@@ -17,6 +17,22 @@ import io.floorgate.gateway.ingest.Rejection;
 import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalReader;
 import io.floorgate.journal.JournalRecord;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,6 +184,68 @@ class GatewayIT {
       paho31.disconnect();
       paho31.close();
     }
+  }
+
+  @Test
+  void aClientThatSendsSubscribeAndPublishRightBehindItsConnect_isServed() throws Exception {
+    // MQTT 3.1.1 lets a client send packets without waiting for the CONNACK; embedded
+    // controllers do. Moquette 0.17 alone would drop such a connection at its SUBSCRIBE.
+    fixture = GatewayFixture.start(dir, LINE_TEMP);
+    EmbeddedChannel codec = new EmbeddedChannel(new MqttDecoder(), MqttEncoder.INSTANCE);
+    codec.writeOutbound(
+        MqttMessageBuilders.connect()
+            .clientId("pipelining-plc")
+            .protocolVersion(MqttVersion.MQTT_3_1_1)
+            .cleanSession(true)
+            .keepAlive(30)
+            .build(),
+        MqttMessageBuilders.subscribe().messageId(1).addSubscription(MqttQoS.AT_MOST_ONCE, "alerts/#").build(),
+        MqttMessageBuilders.publish()
+            .topicName("plant/line1/pipelined/temperature")
+            .qos(MqttQoS.AT_LEAST_ONCE)
+            .messageId(2)
+            .payload(Unpooled.copiedBuffer("30.5", StandardCharsets.UTF_8))
+            .build());
+    ByteArrayOutputStream packets = new ByteArrayOutputStream();
+    for (ByteBuf encoded; (encoded = codec.readOutbound()) != null; encoded.release()) {
+      encoded.readBytes(packets, encoded.readableBytes());
+    }
+    List<MqttMessage> answers = new ArrayList<>();
+    try (Socket socket = new Socket("127.0.0.1", fixture.port())) {
+      socket.getOutputStream().write(packets.toByteArray()); // one write: CONNECT, SUBSCRIBE, PUBLISH
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[4096];
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                int n = in.read(buffer);
+                if (n < 0) {
+                  throw new AssertionError("the gateway closed the connection; got " + answers);
+                }
+                codec.writeInbound(Unpooled.copiedBuffer(buffer, 0, n));
+                for (MqttMessage m; (m = codec.readInbound()) != null; ) {
+                  answers.add(m);
+                }
+                return answers.stream().anyMatch(m -> m.fixedHeader().messageType() == MqttMessageType.PUBLISH);
+              });
+    } finally {
+      codec.finishAndReleaseAll();
+    }
+    assertThat(answers)
+        .extracting(m -> m.fixedHeader().messageType())
+        .startsWith(MqttMessageType.CONNACK)
+        .contains(MqttMessageType.SUBACK, MqttMessageType.PUBACK, MqttMessageType.PUBLISH);
+    assertThat(((MqttConnAckMessage) answers.get(0)).variableHeader().connectReturnCode())
+        .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+    MqttPublishMessage alert =
+        (MqttPublishMessage)
+            answers.stream()
+                .filter(m -> m.fixedHeader().messageType() == MqttMessageType.PUBLISH)
+                .findFirst()
+                .orElseThrow();
+    assertThat(alert.variableHeader().topicName()).isEqualTo("alerts/warning/threshold");
+    assertThat(alert.payload().toString(StandardCharsets.UTF_8)).contains("plant/line1/pipelined/temperature");
   }
 
   @Test

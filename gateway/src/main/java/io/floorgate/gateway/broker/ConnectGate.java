@@ -386,20 +386,15 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
                 return;
               }
               client.closeFuture().addListener(c -> Relay.closeOnFlush(backend));
-              backend.write(encoded);
-              ByteBuf rest = cumulation;
+              // What the client sent behind its CONNECT waits for the CONNACK (ConnAckLatch),
+              // and so does reading more from the client.
+              backend.pipeline().addFirst("connack-latch", new ConnAckLatch(client, cumulation));
               cumulation = null;
-              if (rest != null && rest.isReadable()) {
-                backend.write(rest);
-              } else if (rest != null) {
-                rest.release();
-              }
-              backend.flush();
+              backend.writeAndFlush(encoded);
               Gatekeeper.LOG.debug(
                   "client '{}' from {} on {} admitted as {}",
                   clientId, peer, listener.name(), user.isEmpty() ? "anonymous" : "'" + user + "'");
               ctx.pipeline().replace(this, "relay", new Relay(backend));
-              client.config().setAutoRead(true);
             });
   }
 
