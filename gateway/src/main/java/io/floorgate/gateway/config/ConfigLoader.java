@@ -507,7 +507,7 @@ public final class ConfigLoader {
       r.problem(r.location(key), r.name(key) + " must not be empty (leave it out instead)");
       return Optional.empty();
     }
-    return Optional.of(Path.of(text));
+    return Optional.ofNullable(toPath(r, key, text));
   }
 
   private static <T> T orDefault(@Nullable T value, T fallback) {
@@ -519,7 +519,18 @@ public final class ConfigLoader {
     if (text != null && text.isBlank()) {
       r.problem(r.location(key), r.name(key) + " must not be empty");
     }
-    return Path.of(text == null || text.isBlank() ? fallback : text);
+    Path path = text == null || text.isBlank() ? null : toPath(r, key, text);
+    return path == null ? Path.of(fallback) : path;
+  }
+
+  /** {@code text} as a path, or null with a problem when the platform cannot name it (a NUL). */
+  private static @Nullable Path toPath(MapReader r, String key, String text) {
+    try {
+      return Path.of(text);
+    } catch (java.nio.file.InvalidPathException e) {
+      r.problem(r.location(key), r.name(key) + " is not a valid path: " + e.getReason());
+      return null;
+    }
   }
 
   private List<String> filters(MapReader r, String key, List<String> fallback) {

@@ -845,4 +845,19 @@ class ConfigLoaderTest {
         c.admin(),
         c.log());
   }
+
+  @Test
+  void pathWithANulCharacter_isAProblemAtTheKey_notAnException() {
+    ConfigLoader.Result result =
+        ConfigLoader.parse(
+            "broker: {data_dir: \"a\\0b\"}\nsecurity: {acl_file: \"x\\0y\"}\n",
+            "gateway.yaml",
+            Optional.empty());
+
+    assertThat(result.ok()).isFalse();
+    assertThat(result.problems())
+        .extracting(p -> p.toString())
+        .anySatisfy(p -> assertThat(p).contains("gateway.yaml:1:").contains("broker.data_dir is not a valid path"))
+        .anySatisfy(p -> assertThat(p).contains("gateway.yaml:2:").contains("security.acl_file is not a valid path"));
+  }
 }

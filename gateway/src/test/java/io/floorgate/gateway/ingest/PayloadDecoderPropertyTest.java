@@ -1,0 +1,314 @@
+package io.floorgate.gateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.floorgate.gateway.TextEdits;
+import io.floorgate.gateway.ingest.PayloadDecoder.Decoded;
+import io.floorgate.gateway.ingest.PayloadDecoder.Value;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * Properties of the payload decoder (jqwik): any bytes, any JSON and any nesting give a JSON tree
+ * or a {@link Rejection} among the decoder's documented reasons, never an exception, quickly;
+ * every path into a tree gives a finite number or a documented reason; a number put at a path is
+ * found there.
+ */
+class PayloadDecoderPropertyTest {
+  /** Per try; decoding these payloads takes microseconds, so this only catches a hang. */
+  private static final Duration BOUND = Duration.ofSeconds(5);
+
+  private static final Set<Rejection> DECODE_REASONS =
+      EnumSet.of(Rejection.EMPTY, Rejection.TOO_LARGE, Rejection.NOT_JSON, Rejection.TOO_COMPLEX);
+  private static final Set<Rejection> VALUE_REASONS =
+      EnumSet.of(Rejection.MISSING_VALUE, Rejection.NOT_A_NUMBER);
+
+  private static final List<String> VALID =
+      List.of(
+          "26.5",
+          "-3",
+          "{\"value\": 26.5, \"ts\": \"2026-01-01T00:00:00Z\", \"seq\": 17}",
+          "{\"system_status\": \"running\", \"timestamp\": \"2025-02-24T14:30:22\","
+              + " \"production_line\": {\"temperature\": 26.5, \"speed\": [1, 2, {\"x\": null}]}}",
+          "{\"event_id\": \"e-1\", \"user_id\": \"op-7\"}",
+          "[1, 2.5e10, true, false, null, \"s\\u00e9\\n\"]");
+
+  /** The gateway's default limits (depth 32, 10,000 tokens) and a 64 kB payload limit. */
+  private final PayloadDecoder decoder = new PayloadDecoder(65_536);
+
+  private static Decoded decode(PayloadDecoder decoder, byte[] payload) {
+    return assertTimeoutPreemptively(
+        BOUND, () -> decoder.decode(payload), () -> "decoding took longer than " + BOUND);
+  }
+
+  /** Decoded or rejected for a documented reason; every accessor answers without throwing. */
+  private static void assertDocumentedOutcome(
+      PayloadDecoder decoder, Decoded decoded, String path) {
+    if (decoded instanceof Decoded.Rejected rejected) {
+      assertThat(rejected.reason()).isIn(DECODE_REASONS);
+      assertThat(rejected.detail()).isNotBlank();
+      return;
+    }
+    JsonNode root = ((Decoded.Json) decoded).root();
+    Value value = PayloadDecoder.valueAt(root, path);
+    if (value instanceof Value.Found found) {
+      assertThat(found.value()).isFinite();
+    } else {
+      assertThat(((Value.Missing) value).reason()).isIn(VALUE_REASONS);
+    }
+    PayloadDecoder.seq(root);
+    PayloadDecoder.timestamp(root);
+    decoder.toJava(root);
+  }
+
+  @Property(tries = 1000)
+  void anyBytes_decodeOrAreRejectedForADocumentedReason(
+      @ForAll @Size(max = 2048) byte[] payload, @ForAll("paths") String path) {
+    assertDocumentedOutcome(decoder, decode(decoder, payload), path);
+  }
+
+  @Property(tries = 1000)
+  void mutatedValidPayloads_decodeOrAreRejectedForADocumentedReason(
+      @ForAll("mutatedPayloads") byte[] payload, @ForAll("paths") String path) {
+    assertDocumentedOutcome(decoder, decode(decoder, payload), path);
+  }
+
+  @Property(tries = 300)
+  void anyJson_decodesExactlyWhenWithinTheDepthAndTokenLimits(@ForAll("json") Json json) {
+    PayloadDecoder limited = new PayloadDecoder(65_536, 4, 30);
+
+    Decoded decoded = decode(limited, json.text().getBytes(StandardCharsets.UTF_8));
+
+    assertDocumentedOutcome(limited, decoded, "value");
+    if (json.depth() <= 4 && json.tokens() <= 30) {
+      assertThat(decoded).as(json.text()).isInstanceOf(Decoded.Json.class);
+    } else {
+      assertThat(decoded).as(json.text()).isInstanceOf(Decoded.Rejected.class);
+      assertThat(((Decoded.Rejected) decoded).reason()).isEqualTo(Rejection.TOO_COMPLEX);
+    }
+  }
+
+  @Property(tries = 60)
+  void deeplyNestedJson_isTooComplex_notAStackOverflow(
+      @ForAll @IntRange(min = 1, max = 200_000) int depth, @ForAll Nesting nesting) {
+    PayloadDecoder large = new PayloadDecoder(4 << 20);
+    String payload = nesting.payload(depth);
+
+    Decoded decoded = decode(large, payload.getBytes(StandardCharsets.UTF_8));
+
+    assertDocumentedOutcome(large, decoded, "a");
+    if (depth > 32) {
+      assertThat(((Decoded.Rejected) decoded).reason()).isEqualTo(Rejection.TOO_COMPLEX);
+    } else if (nesting == Nesting.UNCLOSED) {
+      assertThat(((Decoded.Rejected) decoded).reason()).isEqualTo(Rejection.NOT_JSON);
+    } else {
+      assertThat(decoded).isInstanceOf(Decoded.Json.class);
+    }
+  }
+
+  @Property(tries = 200)
+  void payloadOverTheSizeLimit_isTooLarge(@ForAll @Size(min = 65, max = 1000) byte[] payload) {
+    PayloadDecoder small = new PayloadDecoder(64);
+
+    Decoded decoded = decode(small, payload);
+
+    assertThat(((Decoded.Rejected) decoded).reason()).isEqualTo(Rejection.TOO_LARGE);
+  }
+
+  @Property(tries = 200)
+  void numberPutAtADottedPath_isFoundThere(
+      @ForAll("names") List<String> path,
+      @ForAll double value,
+      @ForAll("json") Json sibling) {
+    if (!Double.isFinite(value)) {
+      value = 0.5;
+    }
+    // {"a": {"b": value, "b_": sibling}, "a_": sibling}: the value among other fields.
+    Object nested = value;
+    for (int i = path.size() - 1; i >= 0; i--) {
+      Map<String, Object> level = new LinkedHashMap<>();
+      level.put(path.get(i) + "_", new Raw(sibling.text()));
+      level.put(path.get(i), nested);
+      nested = level;
+    }
+    byte[] payload = Json.write(nested).getBytes(StandardCharsets.UTF_8);
+    PayloadDecoder roomy = new PayloadDecoder(1 << 20, 64, 100_000);
+
+    Decoded decoded = decode(roomy, payload);
+
+    assertThat(decoded).isInstanceOf(Decoded.Json.class);
+    assertThat(PayloadDecoder.valueAt(((Decoded.Json) decoded).root(), String.join(".", path)))
+        .isEqualTo(new Value.Found(value));
+  }
+
+  @Property(tries = 300)
+  void bareNumber_isTheValueWhateverThePath(@ForAll double value, @ForAll("paths") String path) {
+    if (!Double.isFinite(value)) {
+      value = -1.25;
+    }
+    Decoded decoded = decode(decoder, Double.toString(value).getBytes(StandardCharsets.US_ASCII));
+
+    assertThat(PayloadDecoder.valueAt(((Decoded.Json) decoded).root(), path))
+        .isEqualTo(new Value.Found(value));
+  }
+
+  // --- generators ----------------------------------------------------------------------------
+
+  /** How a deep payload nests. */
+  enum Nesting {
+    ARRAYS,
+    OBJECTS,
+    MIXED,
+    UNCLOSED;
+
+    String payload(int depth) {
+      return switch (this) {
+        case ARRAYS -> "[".repeat(depth) + "1" + "]".repeat(depth);
+        case OBJECTS -> "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+        case MIXED -> "[{\"a\":".repeat((depth + 1) / 2) + "1" + "}]".repeat((depth + 1) / 2);
+        case UNCLOSED -> "{\"a\":[".repeat((depth + 1) / 2);
+      };
+    }
+  }
+
+  @Provide
+  Arbitrary<String> paths() {
+    return Arbitraries.oneOf(
+        Arbitraries.of(
+            "value", "", "production_line.temperature", ".", "..", "a.", ".a", "seq", "ts", "0",
+            "speed.0", "value.value"),
+        Arbitraries.strings().ofMaxLength(12));
+  }
+
+  @Provide
+  Arbitrary<byte[]> mutatedPayloads() {
+    return Arbitraries.of(VALID)
+        .flatMap(text -> TextEdits.ofBytes(text.getBytes(StandardCharsets.UTF_8), 5));
+  }
+
+  @Provide
+  Arbitrary<List<String>> names() {
+    return Arbitraries.strings()
+        .withCharRange('a', 'z')
+        .withChars("_-é")
+        .ofMinLength(1)
+        .ofMaxLength(8)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(5);
+  }
+
+  @Provide
+  Arbitrary<Json> json() {
+    Arbitrary<Object> scalar =
+        Arbitraries.oneOf(
+            Arbitraries.integers().between(-500, 500).map(i -> (Object) i),
+            Arbitraries.doubles().between(-1e9, 1e9).map(d -> (Object) d),
+            Arbitraries.strings().ofMaxLength(6).map(s -> (Object) s),
+            Arbitraries.of(true, false).map(b -> (Object) b),
+            Arbitraries.just((Object) null).injectNull(1.0));
+    Arbitrary<Object> tree =
+        Arbitraries.recursive(
+            () -> scalar,
+            inner ->
+                Arbitraries.oneOf(
+                    inner.list().ofMaxSize(3).map(l -> (Object) l),
+                    Arbitraries.maps(Arbitraries.strings().ofMaxLength(4), inner)
+                        .ofMaxSize(3)
+                        .map(m -> (Object) m)),
+            0,
+            6);
+    return tree.map(Json::of);
+  }
+
+  /** JSON text kept as written inside a generated tree. */
+  private record Raw(String text) {}
+
+  /** A JSON document, its deepest nesting and its tokens counted as Jackson counts them. */
+  record Json(String text, int depth, int tokens) {
+    static Json of(Object tree) {
+      return new Json(write(tree), depth(tree), tokens(tree));
+    }
+
+    private static int depth(Object node) {
+      if (node instanceof List<?> list) {
+        return 1 + list.stream().mapToInt(Json::depth).max().orElse(0);
+      }
+      if (node instanceof Map<?, ?> map) {
+        return 1 + map.values().stream().mapToInt(Json::depth).max().orElse(0);
+      }
+      return 0;
+    }
+
+    private static int tokens(Object node) {
+      if (node instanceof List<?> list) {
+        return 2 + list.stream().mapToInt(Json::tokens).sum(); // start and end
+      }
+      if (node instanceof Map<?, ?> map) {
+        return 2 + map.values().stream().mapToInt(v -> 1 + tokens(v)).sum(); // + field names
+      }
+      return 1;
+    }
+
+    static String write(Object node) {
+      StringBuilder out = new StringBuilder();
+      write(node, out);
+      return out.toString();
+    }
+
+    private static void write(Object node, StringBuilder out) {
+      if (node == null) {
+        out.append("null");
+      } else if (node instanceof Raw raw) {
+        out.append(raw.text());
+      } else if (node instanceof String s) {
+        out.append('"');
+        s.chars()
+            .forEach(
+                c -> {
+                  if (c == '"' || c == '\\' || c < 0x20 || Character.isSurrogate((char) c)) {
+                    out.append(String.format(Locale.ROOT, "\\u%04x", c));
+                  } else {
+                    out.append((char) c);
+                  }
+                });
+        out.append('"');
+      } else if (node instanceof List<?> list) {
+        out.append('[');
+        for (int i = 0; i < list.size(); i++) {
+          out.append(i == 0 ? "" : ",");
+          write(list.get(i), out);
+        }
+        out.append(']');
+      } else if (node instanceof Map<?, ?> map) {
+        out.append('{');
+        List<Map.Entry<?, ?>> entries = new ArrayList<>(map.entrySet());
+        for (int i = 0; i < entries.size(); i++) {
+          out.append(i == 0 ? "" : ",");
+          write(String.valueOf(entries.get(i).getKey()), out);
+          out.append(':');
+          write(entries.get(i).getValue(), out);
+        }
+        out.append('}');
+      } else {
+        out.append(node);
+      }
+    }
+  }
+}
