@@ -6,6 +6,8 @@ import io.floorgate.gateway.admin.AdminServer;
 import io.floorgate.gateway.admin.Credentials;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.alerts.AlertRepublisher;
+import io.floorgate.gateway.bridge.Bridge;
+import io.floorgate.gateway.bridge.BridgeStatus;
 import io.floorgate.gateway.broker.Broker;
 import io.floorgate.gateway.config.AdminConfig;
 import io.floorgate.gateway.config.GatewayConfig;
@@ -25,6 +27,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +55,9 @@ public final class Gateway implements AutoCloseable {
   private @Nullable AlertRepublisher republisher;
   private RuleReloader reloader;
   private @Nullable AdminServer admin;
+  private @Nullable Bridge bridge;
+  /** The bridge, for the broker thread's telemetry hand-off (set once it runs). */
+  private final AtomicReference<@Nullable Bridge> telemetryBridge = new AtomicReference<>();
   private boolean crashed;
   private boolean closed;
 
@@ -129,7 +135,18 @@ public final class Gateway implements AutoCloseable {
     // The broker is created before ingest (ingest publishes alarm states through it) but starts
     // after it.
     Ingest[] sink = new Ingest[1];
-    broker = new Broker(config.broker(), message -> sink[0].offer(message), clock);
+    broker =
+        new Broker(
+            config.broker(),
+            message -> {
+              boolean taken = sink[0].offer(message);
+              Bridge forwarding = telemetryBridge.get();
+              if (forwarding != null) {
+                forwarding.offerTelemetry(message);
+              }
+              return taken;
+            },
+            clock);
     AlarmBoard alarms =
         new AlarmBoard(
             config.alarmTopic(),
@@ -188,6 +205,26 @@ public final class Gateway implements AutoCloseable {
               config.alertTopic(), config.gatewayId(), config.alerts().qos(), broker));
     }
 
+    if (config.bridge().enabled() && journal != null) {
+      Ingest acks = ingest;
+      Bridge forwarder =
+          Bridge.start(
+              config.bridge(),
+              config.gatewayId(),
+              journal,
+              events,
+              (eventId, user) ->
+                  acks.acknowledge(eventId, user, "bridge")
+                      .thenApply(outcome -> outcome == Ingest.AckOutcome.ACKNOWLEDGED),
+              clock);
+      bridge = forwarder;
+      telemetryBridge.set(forwarder);
+      // Closed after the broker (no more telemetry), before the journal: slip it under.
+      Step brokerStep = started.pop();
+      started.push(new Step("bridge", forwarder));
+      started.push(brokerStep);
+    }
+
     if (config.admin().enabled()) {
       Credentials credentials = adminCredentials(config.admin());
       admin =
@@ -200,6 +237,7 @@ public final class Gateway implements AutoCloseable {
               reloader,
               alarms,
               this::health,
+              () -> bridgeStatus().toMap(),
               clock);
       // Closed first: no admin command arrives while the rest stops.
       started.push(new Step("admin API", admin));
@@ -207,7 +245,7 @@ public final class Gateway implements AutoCloseable {
 
     LOG.info(
         "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{}, rules={} from {},"
-            + " journal={}, sync={}, retention={} days, alarms restored={}",
+            + " journal={}, sync={}, retention={} days, alarms restored={}, bridge={}",
         config.gatewayId(),
         (System.nanoTime() - begin) / 1_000_000,
         BuildInfo.current().describe(),
@@ -219,7 +257,8 @@ public final class Gateway implements AutoCloseable {
         journal == null ? "off" : config.journal().dir().toAbsolutePath(),
         config.journal().sync(),
         config.journal().retentionDays(),
-        restoredAlarms);
+        restoredAlarms,
+        bridge == null ? "off" : config.bridge().upstream());
     // Under systemd (Type=notify): the listener is open and everything behind it runs.
     SystemdNotify.fromEnvironment()
         .ready(
@@ -280,7 +319,16 @@ public final class Gateway implements AutoCloseable {
         : Map.of("enabled", true, "writable", journalOk, "dir", journal.dir().toString()));
     checks.put("rules", Map.of("loaded", ingest.rules().size(), "sha256", reloader.appliedSha256()));
     checks.put("ingest", Map.of("backlog", ingest.backlog(), "dropped", ingest.overruns()));
+    // Informational: an unreachable upstream does not make the gateway unready (it keeps
+    // journaling and forwards later).
+    checks.put("bridge", bridgeStatus().toMap());
     return checks;
+  }
+
+  /** The upstream bridge's state ({@link BridgeStatus#DISABLED} without one); any thread. */
+  public BridgeStatus bridgeStatus() {
+    Bridge running = bridge;
+    return running == null ? BridgeStatus.DISABLED : running.status();
   }
 
   /** The admin API's port, when it is enabled. */

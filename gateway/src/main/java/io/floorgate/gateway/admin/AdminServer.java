@@ -64,6 +64,7 @@ import org.slf4j.LoggerFactory;
  * POST   /api/alarms/{rule}/reset                  {"topic"?}  (latched alarms)
  * GET    /api/rules                                the rule file in force and its rules
  * PUT    /api/rules                                a new rule file: validated, written, applied
+ * GET    /api/bridge                               the upstream bridge's state
  * </pre>
  *
  * <p>Threads: {@code floorgate-admin-N}, at most two, with a short queue; requests beyond it get
@@ -86,6 +87,7 @@ public final class AdminServer implements AutoCloseable {
   private final RuleReloader reloader;
   private final AlarmBoard board;
   private final Supplier<Map<String, Object>> health;
+  private final Supplier<? extends Map<String, ?>> bridge;
   private final Clock clock;
   private final AtomicLong failedLogins = new AtomicLong();
 
@@ -110,6 +112,7 @@ public final class AdminServer implements AutoCloseable {
    * Binds and starts the server.
    *
    * @param health readiness checks; {@code "ready": false} answers 503
+   * @param bridge the upstream bridge's state, for {@code GET /api/bridge}
    * @throws IllegalStateException naming the address when it cannot bind
    */
   public AdminServer(
@@ -121,6 +124,7 @@ public final class AdminServer implements AutoCloseable {
       RuleReloader reloader,
       AlarmBoard board,
       Supplier<Map<String, Object>> health,
+      Supplier<? extends Map<String, ?>> bridge,
       Clock clock) {
     this.credentials = credentials;
     this.events = events;
@@ -129,6 +133,7 @@ public final class AdminServer implements AutoCloseable {
     this.reloader = reloader;
     this.board = board;
     this.health = health;
+    this.bridge = bridge;
     this.clock = clock;
     AtomicInteger n = new AtomicInteger();
     this.executor =
@@ -262,6 +267,13 @@ public final class AdminServer implements AutoCloseable {
           getRules(exchange);
         } else if (parts.length == 1 && method.equals("PUT")) {
           putRules(exchange, user);
+        } else {
+          throw notFound(exchange);
+        }
+      }
+      case "bridge" -> {
+        if (parts.length == 1 && method.equals("GET")) {
+          send(exchange, 200, bridge.get());
         } else {
           throw notFound(exchange);
         }
