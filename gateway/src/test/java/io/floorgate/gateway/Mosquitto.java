@@ -1,0 +1,197 @@
+package io.floorgate.gateway;
+
+import static org.awaitility.Awaitility.await;
+
+import io.floorgate.gateway.broker.security.PasswordFile;
+import io.floorgate.gateway.broker.security.PasswordHash;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's Mosquitto (/usr/sbin/mosquitto) as the upstream broker of the bridge tests: a real
+ * second broker that is not Moquette, on 127.0.0.1, with its configuration, password file and
+ * persistence in a temporary directory.
+ *
+ * <p>The port: Mosquitto cannot bind port 0 and has no way to report a port the kernel chose. So
+ * instead of probing for a free port and closing it again (another process may take it in between)
+ * Mosquitto itself binds a random port below the kernel's ephemeral range (32768-60999 on Linux,
+ * so outgoing connections never occupy it), and when that port is taken it exits with "Address
+ * already in use" and the next random port is tried. A restart ({@link #stop} then {@link #start})
+ * binds the same port again: clients keep their configuration, as a bridge's would.
+ */
+final class Mosquitto implements AutoCloseable {
+  static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+  private static final int LOWEST_PORT = 20_000;
+  private static final int PORTS = 12_000;
+
+  private final Path dir;
+  private final boolean authenticated;
+  private int port;
+  private Process process;
+  private final List<String> log = new CopyOnWriteArrayList<>();
+
+  private Mosquitto(Path dir, boolean authenticated) {
+    this.dir = dir;
+    this.authenticated = authenticated;
+  }
+
+  static boolean installed() {
+    return Files.isExecutable(BINARY);
+  }
+
+  /** Anonymous access. */
+  static Mosquitto start(Path dir) {
+    return start(dir, List.of());
+  }
+
+  /**
+   * With a password file holding {@code users} (each "user:password"), anonymous clients refused;
+   * without users anonymous access.
+   */
+  static Mosquitto start(Path dir, List<String> users) {
+    try {
+      Files.createDirectories(dir);
+      if (!users.isEmpty()) {
+        String text = "";
+        for (String user : users) {
+          int colon = user.indexOf(':');
+          text =
+              PasswordFile.withUser(
+                  text,
+                  user.substring(0, colon),
+                  PasswordHash.Pbkdf2.create(
+                      user.substring(colon + 1).getBytes(StandardCharsets.UTF_8),
+                      1000,
+                      new SecureRandom()));
+        }
+        Files.writeString(dir.resolve("passwd"), text);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Mosquitto mosquitto = new Mosquitto(dir, !users.isEmpty());
+    for (int attempt = 0; attempt < 20; attempt++) {
+      mosquitto.port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(PORTS);
+      if (mosquitto.launch()) {
+        return mosquitto;
+      }
+    }
+    throw new IllegalStateException("mosquitto found no free port in 20 tries: " + mosquitto.log);
+  }
+
+  int port() {
+    return port;
+  }
+
+  List<String> log() {
+    return List.copyOf(log);
+  }
+
+  /** Starts it again on the same port, with the sessions it saved when it stopped. */
+  void start() {
+    if (!launch()) {
+      throw new IllegalStateException(
+          "mosquitto could not bind port " + port + " again: " + log.subList(Math.max(0, log.size() - 5), log.size()));
+    }
+  }
+
+  /** SIGTERM: it saves its sessions and stops; waits until it has. */
+  void stop() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** True once it listens; false when the port was taken. */
+  private boolean launch() {
+    Path config = dir.resolve("mosquitto.conf");
+    String text =
+        "listener "
+            + port
+            + " 127.0.0.1\n"
+            + (authenticated
+                ? "allow_anonymous false\npassword_file " + dir.resolve("passwd") + "\n"
+                : "allow_anonymous true\n")
+            + "persistence true\n"
+            + "persistence_location "
+            + dir
+            + "/\n"
+            + "autosave_interval 0\n"
+            + "max_queued_messages 0\n"
+            + "max_inflight_messages 100\n"
+            + "log_dest stderr\n"
+            + "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
+            + "connection_messages true\n"
+            // Run as whoever runs the tests (as root it would switch to user mosquitto, who cannot
+            // read the temporary directory).
+            + "user "
+            + System.getProperty("user.name")
+            + "\n";
+    try {
+      Files.writeString(config, text);
+      process =
+          new ProcessBuilder(BINARY.toString(), "-c", config.toString())
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Process running = process;
+    int from = log.size();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(running.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                  log.add(line);
+                }
+              } catch (IOException ignored) {
+                // it stopped
+              }
+            },
+            "mosquitto-output");
+    reader.setDaemon(true);
+    reader.start();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                !running.isAlive()
+                    || log.subList(from, log.size()).stream().anyMatch(l -> l.contains(" running")));
+    if (running.isAlive()) {
+      return true;
+    }
+    boolean taken =
+        log.subList(from, log.size()).stream().anyMatch(l -> l.contains("Address already in use"));
+    if (!taken) {
+      throw new IllegalStateException("mosquitto did not start: " + log.subList(from, log.size()));
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
