@@ -45,8 +45,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -229,7 +231,16 @@ public final class Bridge implements AutoCloseable {
       telemetrySuffix = "";
     }
     this.ioThreads = Executors.newCachedThreadPool(threads("floorgate-bridge-io-"));
-    this.callbackThreads = Executors.newSingleThreadExecutor(threads("floorgate-bridge-callbacks-"));
+    // Callbacks the client still schedules after close() (the end of its flows) are dropped.
+    this.callbackThreads =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            threads("floorgate-bridge-callbacks-"),
+            new ThreadPoolExecutor.DiscardPolicy());
     MqttClientExecutorConfig executors =
         MqttClientExecutorConfig.builder()
             .nettyExecutor(ioThreads)
