@@ -25,6 +25,10 @@ import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalReader;
 import io.floorgate.journal.JournalRecord;
 import io.floorgate.rules.topic.TopicIndex;
+import io.netty.channel.MultithreadEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.reactivex.schedulers.Schedulers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +48,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
@@ -148,7 +151,7 @@ public final class Bridge implements AutoCloseable {
   private final Acknowledger acknowledger;
   private final Clock clock;
   private final Thread thread;
-  private final ExecutorService ioThreads;
+  private final MultithreadEventLoopGroup ioThreads;
   private final ExecutorService callbackThreads;
   private final @Nullable Upstream v5;
   private final @Nullable Upstream v3;
@@ -230,7 +233,16 @@ public final class Bridge implements AutoCloseable {
       telemetryPrefix = "";
       telemetrySuffix = "";
     }
-    this.ioThreads = Executors.newCachedThreadPool(threads("floorgate-bridge-io-"));
+    // The client's network thread is an event loop group of ours, handed to the client as its
+    // executor: the client then leaves it running when a connection ends. Given a plain executor
+    // it shuts its group down at each disconnect and makes a new one at the next connect, and a
+    // connect right after a lost connection could land on the terminating loop ("Failed to submit
+    // a listener notification task ... event executor terminated", logged by Netty). The group
+    // must be the kind the client opens channels for: epoll when Netty's epoll works, else NIO.
+    this.ioThreads =
+        Epoll.isAvailable()
+            ? new EpollEventLoopGroup(1, threads("floorgate-bridge-io-"))
+            : new NioEventLoopGroup(1, threads("floorgate-bridge-io-"));
     // Callbacks the client still schedules after close() (the end of its flows) are dropped.
     this.callbackThreads =
         new ThreadPoolExecutor(
@@ -1033,15 +1045,16 @@ public final class Bridge implements AutoCloseable {
       }
     }
     // These threads never touch the journal: stopping them by interrupt is safe.
-    for (ExecutorService threads : List.of(callbackThreads, ioThreads)) {
-      threads.shutdown();
-      try {
-        if (!threads.awaitTermination(2, TimeUnit.SECONDS)) {
-          threads.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    callbackThreads.shutdown();
+    try {
+      if (!callbackThreads.awaitTermination(2, TimeUnit.SECONDS)) {
+        callbackThreads.shutdownNow();
       }
+      if (!ioThreads.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(3, TimeUnit.SECONDS)) {
+        LOG.debug("bridge network thread did not stop within 3 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
