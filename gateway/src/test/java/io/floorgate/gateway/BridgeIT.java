@@ -349,6 +349,77 @@ class BridgeIT {
   }
 
   @Test
+  void upstreamRefusingAnEvent_keepsItQueued_logsOnce_andForwardsItOnceAllowed() throws Exception {
+    // The gateway's user may read its ack topic but not publish: Mosquitto answers each event
+    // with PUBACK "not authorized" (MQTT 5).
+    String denied = "user mes\ntopic readwrite #\n\nuser floorgate\ntopic read floorgate/test-gw/ack\n";
+    String allowed = denied + "topic write floorgate/test-gw/#\n";
+    upstream =
+        Mosquitto.start(
+            dir.resolve("mosquitto"), List.of("floorgate:bridge-pw", "mes:mes-pw"), denied);
+    Logger floorgate = (Logger) LoggerFactory.getLogger("io.floorgate");
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    floorgate.addAppender(logs);
+    try {
+      fixture =
+          startGateway(
+              bridgeYaml(upstream.port(), "username: floorgate\npassword: bridge-pw\n"));
+      plant = PlantConsumer.connect("mes", upstream.port(), "floorgate/#", "mes", "mes-pw");
+      Scada scada = fixture.scada("scada", "alerts/#");
+      await().atMost(Duration.ofSeconds(20)).until(() -> status().connected());
+      publish(fixture.device("sensor"), "plant/l1/s1/temperature", "28");
+      String eventId =
+          (String)
+              scada.await(r -> r.topic().equals("alerts/warning/threshold")).json().get("event_id");
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(status().lastError())
+                      .contains("did not take event " + eventId)
+                      .contains("NOT_AUTHORIZED"));
+      // Refused again and again (connect, send, refused), with growing delays: 200 ms doubling up
+      // to 1 s here, so at least 3 more attempts in 3 s, and never skipped.
+      long attempts = status().reconnects();
+      await().atMost(Duration.ofSeconds(10)).until(() -> status().reconnects() >= attempts + 3);
+      assertThat(status().backlog()).isEqualTo(1);
+      assertThat(status().forwarded()).isZero();
+      assertThat(plant.received()).noneMatch(r -> r.topic().contains("/alerts/"));
+      assertThat(
+              logs.list.stream()
+                  .filter(e -> e.getLevel() == Level.ERROR)
+                  .map(ILoggingEvent::getFormattedMessage)
+                  .filter(m -> m.contains("did not take event")))
+          .as("logged once, not at every attempt; upstream log: %s", upstream.log())
+          .hasSize(1)
+          .first()
+          .asString()
+          .contains("NOT_AUTHORIZED")
+          .contains("floorgate/test-gw/alerts/warning/threshold");
+      assertThat(get("/health", false).statusCode()).isEqualTo(200);
+
+      upstream.reloadAcl(allowed);
+
+      PlantConsumer.Received up = plant.await(r -> r.topic().contains("/alerts/"));
+      assertThat(up.eventId()).isEqualTo(eventId);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                assertThat(status().backlog()).isZero();
+                assertThat(status().forwarded()).isEqualTo(1);
+              });
+      assertThat(logs.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .anyMatch(m -> m.contains("the upstream takes events again"));
+    } finally {
+      floorgate.detachAppender(logs);
+    }
+  }
+
+  @Test
   void upstreamSpeakingOnlyMqtt311_isReachedAfterFallingBackFromMqtt5() throws Exception {
     // Moquette 0.17 (another Floorgate's embedded broker) refuses MQTT 5.
     GatewayFixture plantBroker = startIn(dir.resolve("plant"), "");

@@ -37,13 +37,15 @@ final class Mosquitto implements AutoCloseable {
 
   private final Path dir;
   private final boolean authenticated;
+  private final boolean acl;
   private int port;
   private Process process;
   private final List<String> log = new CopyOnWriteArrayList<>();
 
-  private Mosquitto(Path dir, boolean authenticated) {
+  private Mosquitto(Path dir, boolean authenticated, boolean acl) {
     this.dir = dir;
     this.authenticated = authenticated;
+    this.acl = acl;
   }
 
   static boolean installed() {
@@ -60,6 +62,14 @@ final class Mosquitto implements AutoCloseable {
    * without users anonymous access.
    */
   static Mosquitto start(Path dir, List<String> users) {
+    return start(dir, users, null);
+  }
+
+  /**
+   * As {@link #start(Path, List)}, with Mosquitto's {@code acl_file} holding {@code aclText} when
+   * it is not null (then only what it allows is allowed).
+   */
+  static Mosquitto start(Path dir, List<String> users, String aclText) {
     try {
       Files.createDirectories(dir);
       if (!users.isEmpty()) {
@@ -77,10 +87,13 @@ final class Mosquitto implements AutoCloseable {
         }
         Files.writeString(dir.resolve("passwd"), text);
       }
+      if (aclText != null) {
+        Files.writeString(dir.resolve("acl"), aclText);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Mosquitto mosquitto = new Mosquitto(dir, !users.isEmpty());
+    Mosquitto mosquitto = new Mosquitto(dir, !users.isEmpty(), aclText != null);
     for (int attempt = 0; attempt < 20; attempt++) {
       mosquitto.port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(PORTS);
       if (mosquitto.launch()) {
@@ -104,6 +117,35 @@ final class Mosquitto implements AutoCloseable {
       throw new IllegalStateException(
           "mosquitto could not bind port " + port + " again: " + log.subList(Math.max(0, log.size() - 5), log.size()));
     }
+  }
+
+  /**
+   * Replaces the ACL file and makes the running Mosquitto read it again (SIGHUP); returns once it
+   * says it reloaded.
+   */
+  void reloadAcl(String aclText) {
+    if (!acl) {
+      throw new IllegalStateException("started without an acl_file");
+    }
+    int from = log.size();
+    try {
+      Files.writeString(dir.resolve("acl"), aclText);
+      Process kill =
+          new ProcessBuilder("kill", "-HUP", Long.toString(process.pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -HUP " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> log.subList(from, log.size()).stream().anyMatch(l -> l.contains("Reloading config")));
   }
 
   /** SIGTERM: it saves its sessions and stops; waits until it has. */
@@ -131,6 +173,7 @@ final class Mosquitto implements AutoCloseable {
             + (authenticated
                 ? "allow_anonymous false\npassword_file " + dir.resolve("passwd") + "\n"
                 : "allow_anonymous true\n")
+            + (acl ? "acl_file " + dir.resolve("acl") + "\n" : "")
             + "persistence true\n"
             + "persistence_location "
             + dir

@@ -39,10 +39,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -98,6 +100,7 @@ public final class Bridge implements AutoCloseable {
   private static final long IDLE_PARK_MILLIS = 200;
   private static final Duration RISK_REPEAT = Duration.ofHours(1);
   private static final long WARN_INTERVAL_MILLIS = 60_000;
+  private static final int LOGGED_ERRORS = 16;
 
   /** Applies an acknowledgement received from the upstream. */
   @FunctionalInterface
@@ -174,7 +177,18 @@ public final class Bridge implements AutoCloseable {
   private boolean useV3;
   private long nextAttemptNanos = System.nanoTime();
   private final Backoff backoff;
-  private @Nullable String lastLoggedError;
+  /**
+   * Failures logged at ERROR since the bridge last worked: each is logged once (a refusing or
+   * flapping upstream alternates between a few), again only after a connection that works, or
+   * while refusing, an acknowledged event. At most {@link #LOGGED_ERRORS} are remembered.
+   */
+  private final Set<String> loggedErrors = new HashSet<>();
+  /**
+   * The upstream refused an event (an error PUBACK) and has not acknowledged one since: a new
+   * connection then does not reset the backoff or the logged error, so that a refusing upstream
+   * is retried ever more slowly (up to the maximum delay) and logged once, not at every attempt.
+   */
+  private boolean refusing;
   private @Nullable Instant lastRiskWarning;
   private int sentCount;
 
@@ -602,12 +616,20 @@ public final class Bridge implements AutoCloseable {
         entry.state = DONE;
         ackedEvents.incrementAndGet();
       }
+      if (refusing) {
+        refusing = false;
+        backoff.reset();
+        loggedErrors.clear();
+        LOG.info("bridge to {}: the upstream takes events again", config.upstream());
+      }
       return;
     }
     if (entry.state == SENT && entry.generation == acked.generation()) {
       entry.state = UNSENT;
       sentCount--;
       if (state == State.CONNECTED && acked.generation() == generation) {
+        // A refusal (MQTT 5 PUBACK with an error code), not a connection that ended under it.
+        refusing = acked.error() instanceof Mqtt5PubAckException;
         connectionLost(
             "the upstream did not take event "
                 + entry.event.eventId()
@@ -653,8 +675,10 @@ public final class Bridge implements AutoCloseable {
     protocol = up.protocol();
     connectedSince = clock.instant();
     reconnects.incrementAndGet();
-    backoff.reset();
-    lastLoggedError = null;
+    if (!refusing) {
+      backoff.reset();
+      loggedErrors.clear();
+    }
     // Whatever was not acknowledged goes again, in journal order.
     unsent.clear();
     sentCount = 0;
@@ -720,14 +744,16 @@ public final class Bridge implements AutoCloseable {
     recordError(message);
   }
 
-  /** Records a failure and schedules the next attempt; logs a failure once until it changes. */
+  /** Records a failure and schedules the next attempt; logs each failure once until it works. */
   private void recordError(String message) {
     Duration delay = backoff.next();
     nextAttemptNanos = System.nanoTime() + delay.toNanos();
     lastError = message;
     lastErrorAt = clock.instant();
-    if (!message.equals(lastLoggedError)) {
-      lastLoggedError = message;
+    if (loggedErrors.size() >= LOGGED_ERRORS) {
+      loggedErrors.clear();
+    }
+    if (loggedErrors.add(message)) {
       LOG.error(
           "bridge to {} (client '{}'): {}; retrying with backoff (next in {} ms), {} event(s)"
               + " waiting",
