@@ -420,6 +420,41 @@ class BridgeIT {
   }
 
   @Test
+  void eventsOutsideTheConfiguredCategories_areNeverSent_andNotCountedAsBacklog() throws Exception {
+    upstream = Mosquitto.start(dir.resolve("mosquitto"));
+    fixture = startGateway(bridgeYaml(upstream.port(), "categories: [user]"));
+    plant = PlantConsumer.connect("mes", upstream.port(), "floorgate/#", null, null);
+    Scada scada = fixture.scada("scada", "alerts/#");
+    await().atMost(Duration.ofSeconds(20)).until(() -> status().connected());
+
+    publish(fixture.device("sensor"), "plant/l1/s1/temperature", "29");
+    String breach =
+        (String)
+            scada.await(r -> r.topic().equals("alerts/warning/threshold")).json().get("event_id");
+    // A local acknowledgement: its UserActionEvent (category user) is the one event to forward.
+    publish(
+        fixture.device("operator"),
+        "alerts/ack",
+        "{\"event_id\": \"" + breach + "\", \"user_id\": \"op-1\"}");
+    Scada.Received action = scada.await(r -> r.topic().equals("alerts/info/user"));
+
+    PlantConsumer.Received up = plant.await(r -> r.topic().contains("/alerts/"));
+    assertThat(up.topic()).isEqualTo("floorgate/test-gw/alerts/info/user");
+    assertThat(up.text()).isEqualTo(action.payload());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(status().forwarded()).isEqualTo(1);
+              assertThat(status().backlog()).isZero();
+            });
+    assertThat(plant.received())
+        .extracting(PlantConsumer.Received::eventId)
+        .as("the threshold event stays local")
+        .doesNotContain(breach);
+  }
+
+  @Test
   void upstreamSpeakingOnlyMqtt311_isReachedAfterFallingBackFromMqtt5() throws Exception {
     // Moquette 0.17 (another Floorgate's embedded broker) refuses MQTT 5.
     GatewayFixture plantBroker = startIn(dir.resolve("plant"), "");
