@@ -38,6 +38,7 @@ final class Mosquitto implements AutoCloseable {
   private final Path dir;
   private final boolean authenticated;
   private final boolean acl;
+  private boolean tcpNoDelay;
   private int port;
   private Process process;
   private final List<String> log = new CopyOnWriteArrayList<>();
@@ -55,6 +56,27 @@ final class Mosquitto implements AutoCloseable {
   /** Anonymous access. */
   static Mosquitto start(Path dir) {
     return start(dir, List.of());
+  }
+
+  /**
+   * Anonymous access, with Mosquitto's {@code set_tcp_nodelay} as given (Mosquitto's default is
+   * false: Nagle's algorithm on, so its small PUBACKs can wait for the peer's delayed ACK).
+   */
+  static Mosquitto start(Path dir, boolean tcpNoDelay) {
+    Mosquitto mosquitto = new Mosquitto(dir, false, false);
+    mosquitto.tcpNoDelay = tcpNoDelay;
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (int attempt = 0; attempt < 20; attempt++) {
+      mosquitto.port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(PORTS);
+      if (mosquitto.launch()) {
+        return mosquitto;
+      }
+    }
+    throw new IllegalStateException("mosquitto found no free port in 20 tries: " + mosquitto.log);
   }
 
   /**
@@ -181,6 +203,7 @@ final class Mosquitto implements AutoCloseable {
             + "autosave_interval 0\n"
             + "max_queued_messages 0\n"
             + "max_inflight_messages 100\n"
+            + (tcpNoDelay ? "set_tcp_nodelay true\n" : "")
             + "log_dest stderr\n"
             + "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
             + "connection_messages true\n"
