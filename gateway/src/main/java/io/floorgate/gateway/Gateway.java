@@ -4,6 +4,7 @@ import io.floorgate.events.EventManager;
 import io.floorgate.gateway.admin.AdminCredentials;
 import io.floorgate.gateway.admin.AdminServer;
 import io.floorgate.gateway.admin.Credentials;
+import io.floorgate.gateway.admin.GatewayMetrics;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.alerts.AlertRepublisher;
 import io.floorgate.gateway.bridge.Bridge;
@@ -58,6 +59,7 @@ public final class Gateway implements AutoCloseable {
   private @Nullable Bridge bridge;
   /** The bridge, for the broker thread's telemetry hand-off (set once it runs). */
   private final AtomicReference<@Nullable Bridge> telemetryBridge = new AtomicReference<>();
+  private GatewayMetrics metrics;
   private boolean crashed;
   private boolean closed;
 
@@ -138,6 +140,7 @@ public final class Gateway implements AutoCloseable {
     broker =
         new Broker(
             config.broker(),
+            config.security(),
             message -> {
               boolean taken = sink[0].offer(message);
               Bridge forwarding = telemetryBridge.get();
@@ -146,6 +149,7 @@ public final class Gateway implements AutoCloseable {
               }
               return taken;
             },
+            (reason, topic, clientId, detail) -> sink[0].refused(reason, topic, clientId, detail),
             clock);
     AlarmBoard alarms =
         new AlarmBoard(
@@ -225,6 +229,16 @@ public final class Gateway implements AutoCloseable {
       started.push(brokerStep);
     }
 
+    AlertRepublisher alertSource = republisher;
+    metrics =
+        new GatewayMetrics(
+            new GatewayMetrics.Sources(
+                events,
+                ingest,
+                broker,
+                journal,
+                alertSource == null ? null : alertSource::lag,
+                () -> admin == null ? 0 : admin.failedLogins()));
     if (config.admin().enabled()) {
       Credentials credentials = adminCredentials(config.admin());
       admin =
@@ -238,13 +252,14 @@ public final class Gateway implements AutoCloseable {
               alarms,
               this::health,
               () -> bridgeStatus().toMap(),
+              metrics,
               clock);
       // Closed first: no admin command arrives while the rest stops.
       started.push(new Step("admin API", admin));
     }
 
     LOG.info(
-        "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{}, rules={} from {},"
+        "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{},{} rules={} from {},"
             + " journal={}, sync={}, retention={} days, alarms restored={}, bridge={}",
         config.gatewayId(),
         (System.nanoTime() - begin) / 1_000_000,
@@ -252,6 +267,7 @@ public final class Gateway implements AutoCloseable {
         config.describeSource(),
         config.broker().host(),
         broker.port(),
+        config.broker().tls().map(t -> " mqtts=" + t.host() + ":" + broker.tlsPort() + ",").orElse(""),
         rules.size(),
         config.rules().file(),
         journal == null ? "off" : config.journal().dir().toAbsolutePath(),
@@ -297,6 +313,11 @@ public final class Gateway implements AutoCloseable {
     return broker.port();
   }
 
+  /** The port the TLS listener is bound to, or -1 without one. */
+  public int mqttsPort() {
+    return broker.tlsPort();
+  }
+
   public EventManager events() {
     return events;
   }
@@ -309,16 +330,26 @@ public final class Gateway implements AutoCloseable {
   public Map<String, Object> health() {
     Map<String, Object> checks = new LinkedHashMap<>();
     boolean brokerUp = broker.running();
-    boolean journalOk = journal == null || Files.isWritable(journal.dir());
-    boolean ingestOk = ingest != null;
-    checks.put("ready", brokerUp && journalOk && ingestOk && !closed);
-    checks.put("broker", Map.of("listening", brokerUp, "port", broker.port(),
-        "clients", broker.connectedClients()));
-    checks.put("journal", journal == null
-        ? Map.of("enabled", false)
-        : Map.of("enabled", true, "writable", journalOk, "dir", journal.dir().toString()));
+    boolean journalWritable = journal == null || journal.writable();
+    boolean journalTakes = !ingest.journalBlocked();
+    checks.put(
+        "ready", brokerUp && journalWritable && journalTakes && ingest.rules() != null && !closed);
+    checks.put(
+        "broker",
+        Map.of("listening", brokerUp, "port", broker.port(), "clients", broker.connectedClients()));
+    checks.put(
+        "journal",
+        journal == null
+            ? Map.of("enabled", false)
+            : Map.of(
+                "enabled", true,
+                "writable", journalWritable,
+                "accepting", journalTakes,
+                "dir", journal.dir().toString()));
     checks.put("rules", Map.of("loaded", ingest.rules().size(), "sha256", reloader.appliedSha256()));
-    checks.put("ingest", Map.of("backlog", ingest.backlog(), "dropped", ingest.overruns()));
+    checks.put(
+        "ingest",
+        Map.of("queued", ingest.backlog(), "dropped", ingest.overruns(), "alarms", ingest.activeAlarms()));
     // Informational: an unreachable upstream does not make the gateway unready (it keeps
     // journaling and forwards later).
     checks.put("bridge", bridgeStatus().toMap());
@@ -329,6 +360,11 @@ public final class Gateway implements AutoCloseable {
   public BridgeStatus bridgeStatus() {
     Bridge running = bridge;
     return running == null ? BridgeStatus.DISABLED : running.status();
+  }
+
+  /** The metrics registry (the bridge registers its own). */
+  public GatewayMetrics metrics() {
+    return metrics;
   }
 
   /** The admin API's port, when it is enabled. */

@@ -138,6 +138,15 @@ class BridgeConfigTest {
   }
 
   @Test
+  void invalidGatewayId_isOneProblem_notAnExceptionFromTheBridgeTopics() {
+    // Found by ParserPropertiesTest: the default ack topic rendered with this id is no topic.
+    assertThat(problems("gateway_id: c#ell-7\nbridge:\n  enabled: true\n  host: h\n"))
+        .containsExactly(
+            "c.yaml:1:13: gateway_id must be 1 to 64 letters, digits, '_', '.' or '-', but was"
+                + " 'c#ell-7'");
+  }
+
+  @Test
   void enabledBridge_withoutTheJournal_isAProblem() {
     assertThat(
             problems(
