@@ -8,6 +8,7 @@ import io.floorgate.gateway.admin.GatewayMetrics;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.alerts.AlertRepublisher;
 import io.floorgate.gateway.bridge.Bridge;
+import io.floorgate.gateway.bridge.BridgeMetrics;
 import io.floorgate.gateway.bridge.BridgeStatus;
 import io.floorgate.gateway.broker.Broker;
 import io.floorgate.gateway.config.AdminConfig;
@@ -239,6 +240,10 @@ public final class Gateway implements AutoCloseable {
                 journal,
                 alertSource == null ? null : alertSource::lag,
                 () -> admin == null ? 0 : admin.failedLogins()));
+    Bridge forwarding = bridge;
+    if (forwarding != null) {
+      BridgeMetrics.register(metrics.registry(), forwarding::status);
+    }
     if (config.admin().enabled()) {
       Credentials credentials = adminCredentials(config.admin());
       admin =

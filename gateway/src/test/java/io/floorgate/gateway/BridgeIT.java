@@ -36,6 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,6 +188,36 @@ class BridgeIT {
     HttpResponse<String> health = get("/health", false);
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"bridge\":{\"enabled\":true,\"connected\":true");
+    // ... and in the Prometheus metrics.
+    Map<String, Double> metrics = scrape();
+    assertThat(metrics)
+        .containsEntry("floorgate_bridge_connected", 1.0)
+        .containsEntry("floorgate_bridge_backlog_events", 0.0)
+        .containsEntry("floorgate_bridge_in_flight_events", 0.0)
+        .containsEntry("floorgate_bridge_oldest_unsent_age_seconds", 0.0)
+        .containsEntry("floorgate_bridge_retention_at_risk", 0.0)
+        .containsEntry("floorgate_bridge_forwarded_total", (double) s.forwarded())
+        .containsEntry("floorgate_bridge_connections_total", 1.0)
+        .containsEntry("floorgate_bridge_telemetry_total{outcome=\"forwarded\"}", 1.0)
+        .containsEntry("floorgate_bridge_telemetry_total{outcome=\"dropped\"}", 0.0);
+  }
+
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-z_:]+)(\\{[^}]*\\})? ([-+0-9.eE]+|NaN)$");
+
+  /** Every sample of a scrape of /metrics, keyed {@code name{labels}}. */
+  private Map<String, Double> scrape() throws Exception {
+    HttpResponse<String> response = get("/metrics", false);
+    assertThat(response.statusCode()).isEqualTo(200);
+    Map<String, Double> samples = new java.util.HashMap<>();
+    for (String line : response.body().split("\n")) {
+      Matcher m = SAMPLE.matcher(line);
+      if (m.matches()) {
+        samples.put(
+            m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
+      }
+    }
+    return samples;
   }
 
   @Test
@@ -343,6 +375,12 @@ class BridgeIT {
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"ready\":true").contains("\"connected\":false");
       await().atMost(Duration.ofSeconds(5)).until(() -> status().backlog() >= 1);
+      Map<String, Double> metrics = scrape();
+      assertThat(metrics)
+          .containsEntry("floorgate_bridge_connected", 0.0)
+          .containsEntry("floorgate_bridge_forwarded_total", 0.0)
+          .containsEntry("floorgate_bridge_connections_total", 0.0);
+      assertThat(metrics.get("floorgate_bridge_backlog_events")).isGreaterThanOrEqualTo(1.0);
     } finally {
       floorgate.detachAppender(logs);
     }
