@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Debian's Mosquitto (/usr/sbin/mosquitto) as the upstream broker of the bridge tests: a real
@@ -39,7 +40,9 @@ final class Mosquitto implements AutoCloseable {
   private final boolean authenticated;
   private final boolean acl;
   private boolean tcpNoDelay;
+  private @Nullable Tls tls;
   private int port;
+  private int tlsPort = -1;
   private Process process;
   private final List<String> log = new CopyOnWriteArrayList<>();
 
@@ -125,8 +128,43 @@ final class Mosquitto implements AutoCloseable {
     throw new IllegalStateException("mosquitto found no free port in 20 tries: " + mosquitto.log);
   }
 
+  /**
+   * A second listener with TLS: the server's PEM certificate and key, the CA whose client
+   * certificates it accepts, and whether it demands one.
+   */
+  record Tls(Path caFile, Path certFile, Path keyFile, boolean requireCertificate) {}
+
+  /**
+   * As {@link #start(Path)} (anonymous, a plain listener for the plant-side consumer), plus a TLS
+   * listener on {@link #tlsPort()}.
+   */
+  static Mosquitto startWithTls(Path dir, Tls tls) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Mosquitto mosquitto = new Mosquitto(dir, false, false);
+    mosquitto.tls = tls;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      mosquitto.port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(PORTS);
+      do {
+        mosquitto.tlsPort = LOWEST_PORT + ThreadLocalRandom.current().nextInt(PORTS);
+      } while (mosquitto.tlsPort == mosquitto.port);
+      if (mosquitto.launch()) {
+        return mosquitto;
+      }
+    }
+    throw new IllegalStateException("mosquitto found no free ports in 20 tries: " + mosquitto.log);
+  }
+
   int port() {
     return port;
+  }
+
+  /** The TLS listener's port; -1 without one. */
+  int tlsPort() {
+    return tlsPort;
   }
 
   List<String> log() {
@@ -211,7 +249,21 @@ final class Mosquitto implements AutoCloseable {
             // read the temporary directory).
             + "user "
             + System.getProperty("user.name")
-            + "\n";
+            + "\n"
+            + (tls == null
+                ? ""
+                : "listener "
+                    + tlsPort
+                    + " 127.0.0.1\n"
+                    + "cafile "
+                    + tls.caFile()
+                    + "\ncertfile "
+                    + tls.certFile()
+                    + "\nkeyfile "
+                    + tls.keyFile()
+                    + "\nrequire_certificate "
+                    + tls.requireCertificate()
+                    + "\n");
     try {
       Files.writeString(config, text);
       process =
