@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -273,5 +274,53 @@ class BridgeConfigTest {
         .hasMessage("bridge.telemetry.topic must contain {topic} once, but was 'up/x'");
     assertThatThrownBy(() -> BridgeConfig.MqttVersion.parse("v5"))
         .hasMessage("mqtt_version must be one of [auto, 5, 3.1.1], but was 'v5'");
+  }
+
+  /** A bridge section with every key, as the mutations below start from. */
+  private static final String FULL_BRIDGE =
+      """
+      gateway_id: cell-7
+      bridge:
+        enabled: true
+        host: mqtt.plant.example
+        port: 8883
+        tls:
+          enabled: true
+          ca_file: /etc/ca.pem
+          cert_file: /etc/c.pem
+          key_file: /etc/k.pem
+        username: floorgate
+        password_env: FLOORGATE_BRIDGE_PASSWORD
+        client_id: floorgate-{gateway_id}
+        mqtt_version: auto
+        topic: floorgate/{gateway_id}/alerts/{severity}/{category}/{source}
+        severities: [warning, error, critical]
+        categories: [threshold, error]
+        telemetry:
+          topics: [plant/#, twin/+/state]
+          topic: floorgate/{gateway_id}/telemetry/{topic}
+          qos: 1
+        ack_topic: floorgate/{gateway_id}/ack
+        in_flight: 100
+        keep_alive: 60s
+        connect_timeout: 10s
+        reconnect_min_delay: 1s
+        reconnect_max_delay: 60s
+        retention_warning: 24h
+      """;
+
+  @Test
+  void mutatedBridgeSections_giveAConfigOrProblems_neverAnException() {
+    // The same seeded mutations as ParserPropertiesTest, on a bridge section with every key.
+    Random random = new Random(7);
+    int ok = 0;
+    for (int i = 0; i < 5_000; i++) {
+      String yaml = i == 0 ? FULL_BRIDGE : ParserPropertiesTest.mutate(FULL_BRIDGE, random);
+      ConfigLoader.Result result = ConfigLoader.parse(yaml, "c.yaml", Optional.empty());
+      assertThat(result.config().isPresent()).as(yaml).isEqualTo(result.problems().isEmpty());
+      result.problems().forEach(p -> assertThat(p.message()).as(yaml).isNotBlank());
+      ok += result.ok() ? 1 : 0;
+    }
+    assertThat(ok).as("the original and some mutations are valid").isGreaterThan(10);
   }
 }
