@@ -7,6 +7,9 @@ import io.floorgate.gateway.admin.Credentials;
 import io.floorgate.gateway.admin.GatewayMetrics;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.alerts.AlertRepublisher;
+import io.floorgate.gateway.bridge.Bridge;
+import io.floorgate.gateway.bridge.BridgeMetrics;
+import io.floorgate.gateway.bridge.BridgeStatus;
 import io.floorgate.gateway.broker.Broker;
 import io.floorgate.gateway.config.AdminConfig;
 import io.floorgate.gateway.config.GatewayConfig;
@@ -26,6 +29,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,9 @@ public final class Gateway implements AutoCloseable {
   private @Nullable AlertRepublisher republisher;
   private RuleReloader reloader;
   private @Nullable AdminServer admin;
+  private @Nullable Bridge bridge;
+  /** The bridge, for the broker thread's telemetry hand-off (set once it runs). */
+  private final AtomicReference<@Nullable Bridge> telemetryBridge = new AtomicReference<>();
   private GatewayMetrics metrics;
   private boolean crashed;
   private boolean closed;
@@ -135,7 +142,14 @@ public final class Gateway implements AutoCloseable {
         new Broker(
             config.broker(),
             config.security(),
-            message -> sink[0].offer(message),
+            message -> {
+              boolean taken = sink[0].offer(message);
+              Bridge forwarding = telemetryBridge.get();
+              if (forwarding != null) {
+                forwarding.offerTelemetry(message);
+              }
+              return taken;
+            },
             (reason, topic, clientId, detail) -> sink[0].refused(reason, topic, clientId, detail),
             clock);
     AlarmBoard alarms =
@@ -196,6 +210,26 @@ public final class Gateway implements AutoCloseable {
               config.alertTopic(), config.gatewayId(), config.alerts().qos(), broker));
     }
 
+    if (config.bridge().enabled() && journal != null) {
+      Ingest acks = ingest;
+      Bridge forwarder =
+          Bridge.start(
+              config.bridge(),
+              config.gatewayId(),
+              journal,
+              events,
+              (eventId, user) ->
+                  acks.acknowledge(eventId, user, "bridge")
+                      .thenApply(outcome -> outcome == Ingest.AckOutcome.ACKNOWLEDGED),
+              clock);
+      bridge = forwarder;
+      telemetryBridge.set(forwarder);
+      // Closed after the broker (no more telemetry), before the journal: slip it under.
+      Step brokerStep = started.pop();
+      started.push(new Step("bridge", forwarder));
+      started.push(brokerStep);
+    }
+
     AlertRepublisher alertSource = republisher;
     metrics =
         new GatewayMetrics(
@@ -206,6 +240,10 @@ public final class Gateway implements AutoCloseable {
                 journal,
                 alertSource == null ? null : alertSource::lag,
                 () -> admin == null ? 0 : admin.failedLogins()));
+    Bridge forwarding = bridge;
+    if (forwarding != null) {
+      BridgeMetrics.register(metrics.registry(), forwarding::status);
+    }
     if (config.admin().enabled()) {
       Credentials credentials = adminCredentials(config.admin());
       admin =
@@ -218,6 +256,7 @@ public final class Gateway implements AutoCloseable {
               reloader,
               alarms,
               this::health,
+              () -> bridgeStatus().toMap(),
               metrics,
               clock);
       // Closed first: no admin command arrives while the rest stops.
@@ -226,7 +265,7 @@ public final class Gateway implements AutoCloseable {
 
     LOG.info(
         "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{},{} rules={} from {},"
-            + " journal={}, sync={}, retention={} days, alarms restored={}",
+            + " journal={}, sync={}, retention={} days, alarms restored={}, bridge={}",
         config.gatewayId(),
         (System.nanoTime() - begin) / 1_000_000,
         BuildInfo.current().describe(),
@@ -239,7 +278,8 @@ public final class Gateway implements AutoCloseable {
         journal == null ? "off" : config.journal().dir().toAbsolutePath(),
         config.journal().sync(),
         config.journal().retentionDays(),
-        restoredAlarms);
+        restoredAlarms,
+        bridge == null ? "off" : config.bridge().upstream());
     // Under systemd (Type=notify): the listener is open and everything behind it runs.
     SystemdNotify.fromEnvironment()
         .ready(
@@ -315,7 +355,16 @@ public final class Gateway implements AutoCloseable {
     checks.put(
         "ingest",
         Map.of("queued", ingest.backlog(), "dropped", ingest.overruns(), "alarms", ingest.activeAlarms()));
+    // Informational: an unreachable upstream does not make the gateway unready (it keeps
+    // journaling and forwards later).
+    checks.put("bridge", bridgeStatus().toMap());
     return checks;
+  }
+
+  /** The upstream bridge's state ({@link BridgeStatus#DISABLED} without one); any thread. */
+  public BridgeStatus bridgeStatus() {
+    Bridge running = bridge;
+    return running == null ? BridgeStatus.DISABLED : running.status();
   }
 
   /** The metrics registry (the bridge registers its own). */

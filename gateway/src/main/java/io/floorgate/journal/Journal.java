@@ -329,6 +329,22 @@ public final class Journal implements AutoCloseable {
     return last < 0 ? -1 : last;
   }
 
+  /**
+   * When retention deletes the daily file that holds record {@code index}: the start (UTC, on the
+   * journal's clock) of the first day on which that file is older than {@code retention_days}
+   * full days; the hourly purge deletes it within the following hour. Empty when retention is off.
+   */
+  public java.util.Optional<java.time.Instant> retentionDeadline(long index) {
+    if (options.retentionDays() <= 0) {
+      return java.util.Optional.empty();
+    }
+    long day = queue.rollCycle().toCycle(index); // daily cycles: days since the epoch
+    return java.util.Optional.of(
+        LocalDate.ofEpochDay(day + options.retentionDays() + 1)
+            .atStartOfDay(ZoneOffset.UTC)
+            .toInstant());
+  }
+
   /** Number of records from {@code fromIndex} (inclusive) to the end. */
   public long countFrom(long fromIndex) {
     ensureOpen();

@@ -66,6 +66,7 @@ import org.slf4j.LoggerFactory;
  * POST   /api/alarms/{rule}/reset                  {"topic"?}  (latched alarms)
  * GET    /api/rules                                the rule file in force and its rules
  * PUT    /api/rules                                a new rule file: validated, written, applied
+ * GET    /api/bridge                               the upstream bridge's state
  * </pre>
  *
  * <p>Threads: {@code floorgate-admin-N}, at most two, with a short queue; requests beyond it get
@@ -88,6 +89,7 @@ public final class AdminServer implements AutoCloseable {
   private final RuleReloader reloader;
   private final AlarmBoard board;
   private final Supplier<Map<String, Object>> health;
+  private final Supplier<? extends Map<String, ?>> bridge;
   private final @Nullable GatewayMetrics metrics;
   private final Clock clock;
   private final AtomicLong failedLogins = new AtomicLong();
@@ -113,6 +115,7 @@ public final class AdminServer implements AutoCloseable {
    * Binds and starts the server.
    *
    * @param health readiness checks; {@code "ready": false} answers 503
+   * @param bridge the upstream bridge's state, for {@code GET /api/bridge}
    * @throws IllegalStateException naming the address when it cannot bind
    */
   public AdminServer(
@@ -124,6 +127,7 @@ public final class AdminServer implements AutoCloseable {
       RuleReloader reloader,
       AlarmBoard board,
       Supplier<Map<String, Object>> health,
+      Supplier<? extends Map<String, ?>> bridge,
       @Nullable GatewayMetrics metrics,
       Clock clock) {
     this.credentials = credentials;
@@ -133,6 +137,7 @@ public final class AdminServer implements AutoCloseable {
     this.reloader = reloader;
     this.board = board;
     this.health = health;
+    this.bridge = bridge;
     this.metrics = metrics;
     this.clock = clock;
     AtomicInteger n = new AtomicInteger();
@@ -286,6 +291,13 @@ public final class AdminServer implements AutoCloseable {
           getRules(exchange);
         } else if (parts.length == 1 && method.equals("PUT")) {
           putRules(exchange, user);
+        } else {
+          throw notFound(exchange);
+        }
+      }
+      case "bridge" -> {
+        if (parts.length == 1 && method.equals("GET")) {
+          send(exchange, 200, bridge.get());
         } else {
           throw notFound(exchange);
         }

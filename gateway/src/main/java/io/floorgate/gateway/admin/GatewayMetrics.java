@@ -37,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  * floorgate_alarms_held                             alarms not normal (or waiting out a delay)
  * floorgate_mqtt_clients_connected
  * floorgate_admin_failed_logins_total
+ * floorgate_bridge_*                                the upstream bridge, when enabled ({@code BridgeMetrics})
  * jvm_*                                             memory, GC, threads, classes
  * </pre>
  */

@@ -1,5 +1,6 @@
 package io.floorgate.gateway.config;
 
+import io.floorgate.events.EventCategory;
 import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.events.EventSeverity;
 import io.floorgate.gateway.broker.security.Acl;
@@ -45,6 +46,7 @@ public final class ConfigLoader {
           "journal",
           "alerts",
           "admin",
+          "bridge",
           "log",
           "EVENT_NOTIFICATION");
   private static final Set<String> ADMIN = Set.of("enabled", "host", "port", "password_file");
@@ -86,6 +88,31 @@ public final class ConfigLoader {
   private static final Set<String> ALERTS =
       Set.of("topic", "qos", "ack_topic", "alarm_topic", "replay_after_crash");
   private static final Set<String> LOG = Set.of("level", "format");
+  private static final Set<String> BRIDGE =
+      Set.of(
+          "enabled",
+          "host",
+          "port",
+          "tls",
+          "username",
+          "password",
+          "password_env",
+          "password_file",
+          "client_id",
+          "mqtt_version",
+          "topic",
+          "severities",
+          "categories",
+          "telemetry",
+          "ack_topic",
+          "in_flight",
+          "keep_alive",
+          "connect_timeout",
+          "reconnect_min_delay",
+          "reconnect_max_delay",
+          "retention_warning");
+  private static final Set<String> BRIDGE_TLS = Set.of("enabled", "ca_file", "cert_file", "key_file");
+  private static final Set<String> BRIDGE_TELEMETRY = Set.of("topics", "topic", "qos");
   private static final Set<String> EVENT_NOTIFICATION =
       Set.of(
           "persistence_enabled",
@@ -274,6 +301,13 @@ public final class ConfigLoader {
             ? Optional.of(path(admin, "password_file", "."))
             : Optional.empty();
 
+    MapReader bridgeSection = section(top, "bridge");
+    // An invalid gateway_id is reported above; the bridge's topics and client id are rendered
+    // with the default instead, so that the id's problem is reported and not thrown.
+    BridgeConfig bridge =
+        readBridge(
+            bridgeSection, gatewayId.matches("[A-Za-z0-9_.-]{1,64}") ? gatewayId : "floorgate");
+
     MapReader log = section(top, "log");
     LogConfig.Level logLevel = parsed(log, "level", LogConfig.Level::parse, LogConfig.Level.INFO);
     LogConfig.Format logFormat =
@@ -293,8 +327,14 @@ public final class ConfigLoader {
         orDefault(seed.bool("publish_threshold_breaches"), defaults.publishThresholdBreaches());
     boolean simulations =
         orDefault(seed.bool("publish_simulation_results"), defaults.publishSimulationResults());
+    if (bridge != null && bridge.enabled() && !persistenceEnabled) {
+      bridgeSection.problem(
+          bridgeSection.location("enabled"),
+          "bridge.enabled needs EVENT_NOTIFICATION.persistence_enabled: true (the bridge forwards"
+              + " from the journal)");
+    }
 
-    if (!problems.isEmpty() || alertTemplate == null || alarmTemplate == null) {
+    if (!problems.isEmpty() || alertTemplate == null || alarmTemplate == null || bridge == null) {
       return null;
     }
     return new GatewayConfig(
@@ -328,7 +368,203 @@ public final class ConfigLoader {
         new EventNotificationConfig(
             persistenceEnabled, maxEvents, defaultSeverity, stateChanges, thresholds, simulations),
         new AdminConfig(adminEnabled, adminHost, adminPort, adminPasswords),
+        bridge,
         new LogConfig(logLevel, logFormat));
+  }
+
+  /** The {@code bridge} section; null when it has a problem (reported). */
+  private @Nullable BridgeConfig readBridge(MapReader bridge, String gatewayId) {
+    int before = problems.size();
+    BridgeConfig defaults = BridgeConfig.disabled(gatewayId);
+    boolean enabled = orDefault(bridge.bool("enabled"), false);
+    String host = orDefault(bridge.string("host"), "");
+    if (enabled && host.isBlank()) {
+      bridge.problem(
+          bridge.location("host"), "bridge.host is required when bridge.enabled is true");
+    }
+
+    MapReader tls = subsection(bridge, "tls", "bridge.tls.", BRIDGE_TLS);
+    boolean tlsEnabled = orDefault(tls.bool("enabled"), false);
+    Optional<Path> caFile = optionalPath(tls, "ca_file");
+    Optional<Path> certFile = optionalPath(tls, "cert_file");
+    Optional<Path> keyFile = optionalPath(tls, "key_file");
+    if (!tlsEnabled && (caFile.isPresent() || certFile.isPresent() || keyFile.isPresent())) {
+      tls.problem(
+          tls.node().location(),
+          "bridge.tls has files but bridge.tls.enabled is not true; set it to true to use TLS");
+    }
+    if (certFile.isPresent() != keyFile.isPresent()) {
+      tls.problem(
+          tls.location(certFile.isPresent() ? "cert_file" : "key_file"),
+          "bridge.tls.cert_file and bridge.tls.key_file go together, but only "
+              + (certFile.isPresent() ? "cert_file" : "key_file")
+              + " was given");
+    }
+    int port =
+        orDefault(bridge.integer("port", 1, 65535), tlsEnabled ? 8883L : 1883L).intValue();
+
+    Optional<String> username = Optional.ofNullable(bridge.string("username"));
+    if (username.isPresent() && username.get().isEmpty()) {
+      bridge.problem(bridge.location("username"), "bridge.username must not be empty");
+    }
+    List<String> passwordKeys =
+        List.of("password", "password_env", "password_file").stream()
+            .filter(bridge::has)
+            .toList();
+    BridgeConfig.Password password = new BridgeConfig.Password.None();
+    if (passwordKeys.size() > 1) {
+      bridge.problem(
+          bridge.location(passwordKeys.get(1)),
+          "bridge: give one of password, password_env and password_file, but "
+              + String.join(" and ", passwordKeys)
+              + " were given");
+    } else if (bridge.has("password")) {
+      String inline = bridge.string("password");
+      password = new BridgeConfig.Password.Inline(inline == null ? "" : inline);
+    } else if (bridge.has("password_env")) {
+      String variable = orDefault(bridge.string("password_env"), "");
+      if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        bridge.problem(
+            bridge.location("password_env"),
+            "bridge.password_env must name an environment variable, but was '" + variable + "'");
+      }
+      password = new BridgeConfig.Password.FromEnvironment(variable);
+    } else if (bridge.has("password_file")) {
+      password = new BridgeConfig.Password.FromFile(path(bridge, "password_file", "."));
+    }
+    if (!passwordKeys.isEmpty() && username.isEmpty()) {
+      bridge.problem(
+          bridge.location(passwordKeys.get(0)),
+          "bridge." + passwordKeys.get(0) + " needs bridge.username");
+    }
+
+    String clientIdTemplate = orDefault(bridge.string("client_id"), BridgeConfig.DEFAULT_CLIENT_ID);
+    String clientId = clientIdTemplate.replace("{gateway_id}", gatewayId);
+    if (clientId.isEmpty() || clientId.length() > 65535) {
+      bridge.problem(
+          bridge.location("client_id"),
+          "bridge.client_id must be 1 to 65535 characters, but was '" + clientIdTemplate + "'");
+    } else if (clientId.matches(".*\\{[a-z_]*}.*")) {
+      bridge.problem(
+          bridge.location("client_id"),
+          "bridge.client_id may hold only the placeholder {gateway_id}, but was '"
+              + clientIdTemplate
+              + "'");
+    }
+
+    BridgeConfig.MqttVersion version =
+        parsed(bridge, "mqtt_version", BridgeConfig.MqttVersion::parse, BridgeConfig.MqttVersion.AUTO);
+    String topicText = orDefault(bridge.string("topic"), BridgeConfig.DEFAULT_TOPIC);
+    TopicTemplate topic = template(bridge, "topic", topicText, BridgeConfig.TOPIC_PLACEHOLDERS);
+    Set<EventSeverity> severities =
+        enums(bridge, "severities", EventSeverity::parse, defaults.severities());
+    Set<EventCategory> categories =
+        enums(bridge, "categories", EventCategory::parse, defaults.categories());
+
+    MapReader telemetry = subsection(bridge, "telemetry", "bridge.telemetry.", BRIDGE_TELEMETRY);
+    List<String> telemetryTopics = filters(telemetry, "topics", List.of());
+    String telemetryTopic =
+        orDefault(telemetry.string("topic"), BridgeConfig.DEFAULT_TELEMETRY_TOPIC);
+    if (template(telemetry, "topic", telemetryTopic, BridgeConfig.TELEMETRY_PLACEHOLDERS) != null
+        && (telemetryTopic.indexOf("{topic}") < 0
+            || telemetryTopic.indexOf("{topic}") != telemetryTopic.lastIndexOf("{topic}"))) {
+      telemetry.problem(
+          telemetry.location("topic"),
+          "bridge.telemetry.topic must contain {topic} once, but was '" + telemetryTopic + "'");
+    }
+    int telemetryQos = orDefault(telemetry.integer("qos", 0, 1), 0L).intValue();
+
+    String ackText = orDefault(bridge.string("ack_topic"), BridgeConfig.DEFAULT_ACK_TOPIC);
+    String ackTopic = "";
+    if (!ackText.isEmpty()
+        && template(bridge, "ack_topic", ackText, Set.of("gateway_id")) != null) {
+      ackTopic = ackText.replace("{gateway_id}", gatewayId);
+    }
+
+    int inFlight = orDefault(bridge.integer("in_flight", 1, 65535), 100L).intValue();
+    Duration keepAlive = orDefault(bridge.duration("keep_alive"), defaults.keepAlive());
+    if (keepAlive.toSeconds() > 65535) {
+      bridge.problem(
+          bridge.location("keep_alive"),
+          "bridge.keep_alive must be at most 65535s, but was " + keepAlive.toSeconds() + "s");
+    }
+    Duration connectTimeout = positive(bridge, "connect_timeout", defaults.connectTimeout());
+    Duration minDelay = positive(bridge, "reconnect_min_delay", defaults.reconnectMinDelay());
+    Duration maxDelay = positive(bridge, "reconnect_max_delay", defaults.reconnectMaxDelay());
+    if (maxDelay.compareTo(minDelay) < 0) {
+      bridge.problem(
+          bridge.location("reconnect_max_delay"),
+          "bridge.reconnect_max_delay must be >= bridge.reconnect_min_delay ("
+              + minDelay.toMillis()
+              + " ms), but was "
+              + maxDelay.toMillis()
+              + " ms");
+    }
+    Duration retentionWarning =
+        orDefault(bridge.duration("retention_warning"), defaults.retentionWarning());
+
+    if (problems.size() > before || topic == null) {
+      return null;
+    }
+    return new BridgeConfig(
+        enabled,
+        host,
+        port,
+        tlsEnabled ? Optional.of(new BridgeConfig.Tls(caFile, certFile, keyFile)) : Optional.empty(),
+        username,
+        password,
+        clientId,
+        version,
+        topic,
+        severities,
+        categories,
+        new BridgeConfig.Telemetry(telemetryTopics, telemetryTopic, telemetryQos),
+        ackTopic,
+        inFlight,
+        keepAlive,
+        connectTimeout,
+        minDelay,
+        maxDelay,
+        retentionWarning);
+  }
+
+  /** A nested section such as {@code bridge.tls}; absent reads as empty. */
+  private MapReader subsection(MapReader parent, String key, String prefix, Set<String> allowed) {
+    Node.MapNode map = null;
+    Node node = parent.node(key);
+    if (node != null && !(node instanceof Node.ScalarNode s && s.value() == null)) {
+      map = parent.map(key);
+    }
+    if (map == null) {
+      map = new Node.MapNode(parent.location(key), java.util.Map.of());
+    }
+    MapReader section = reader(map, prefix);
+    section.rejectUnknownKeys(allowed);
+    return section;
+  }
+
+  /** A list of enum values such as severities; every bad item is reported at the item. */
+  private <E extends Enum<E>> Set<E> enums(
+      MapReader r, String key, Function<String, E> parse, Set<E> fallback) {
+    List<String> values = r.strings(key);
+    if (values == null) {
+      return fallback;
+    }
+    Node node = r.node(key);
+    Set<E> parsed = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < values.size(); i++) {
+      try {
+        parsed.add(parse.apply(values.get(i)));
+      } catch (IllegalArgumentException e) {
+        Location at =
+            node instanceof Node.ListNode list ? list.items().get(i).location() : r.location(key);
+        r.problem(at, r.name(key) + ": " + e.getMessage());
+      }
+    }
+    if (values.isEmpty()) {
+      r.problem(r.location(key), r.name(key) + " must not be empty (disable the bridge instead)");
+    }
+    return parsed;
   }
 
   private MapReader reader(Node.MapNode map, String prefix) {
@@ -355,6 +591,7 @@ public final class ConfigLoader {
       case "alerts" -> section.rejectUnknownKeys(ALERTS);
       case "admin" -> section.rejectUnknownKeys(ADMIN);
       case "log" -> section.rejectUnknownKeys(LOG);
+      case "bridge" -> section.rejectUnknownKeys(BRIDGE);
       default -> section.rejectUnknownKeys(EVENT_NOTIFICATION);
     }
     return section;

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param alarmTopic {@code alerts.alarm_topic}, parsed
  * @param eventNotification the seed's {@code EVENT_NOTIFICATION} block
  * @param admin the admin HTTP API
+ * @param bridge the northbound bridge to an upstream broker
  * @param log how the gateway logs
  */
 public record GatewayConfig(
@@ -35,6 +36,7 @@ public record GatewayConfig(
     TopicTemplate alarmTopic,
     EventNotificationConfig eventNotification,
     AdminConfig admin,
+    BridgeConfig bridge,
     LogConfig log) {
 
   /** Where the configuration came from, for logs: the file or "embedded defaults". */

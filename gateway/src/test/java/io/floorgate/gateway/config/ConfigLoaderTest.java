@@ -3,6 +3,7 @@ package io.floorgate.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.floorgate.events.EventCategory;
 import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.events.EventSeverity;
 import io.floorgate.journal.SyncPolicy;
@@ -81,6 +82,31 @@ class ConfigLoaderTest {
     assertThat(config.log())
         .isEqualTo(LogConfig.DEFAULTS)
         .isEqualTo(new LogConfig(LogConfig.Level.INFO, LogConfig.Format.TEXT));
+    assertThat(config.bridge())
+        .isEqualTo(BridgeConfig.disabled("floorgate"))
+        .isEqualTo(
+            new BridgeConfig(
+                false,
+                "",
+                1883,
+                Optional.empty(),
+                Optional.empty(),
+                new BridgeConfig.Password.None(),
+                "floorgate-floorgate",
+                BridgeConfig.MqttVersion.AUTO,
+                TopicTemplate.parse(
+                    "floorgate/{gateway_id}/alerts/{severity}/{category}", ALERT),
+                Set.of(EventSeverity.values()),
+                Set.of(EventCategory.values()),
+                new BridgeConfig.Telemetry(
+                    List.of(), "floorgate/{gateway_id}/telemetry/{topic}", 0),
+                "floorgate/floorgate/ack",
+                100,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
+                Duration.ofHours(24)));
   }
 
   @Test
@@ -353,8 +379,8 @@ class ConfigLoaderTest {
         .containsExactlyInAnyOrder(
             f + ":7:3: duplicate key 'port' (first at line 5)",
             f
-                + ":2:1: unknown key 'bogus'; allowed: EVENT_NOTIFICATION, admin, alerts, broker,"
-                + " gateway_id, ingest, journal, log, rules, security",
+                + ":2:1: unknown key 'bogus'; allowed: EVENT_NOTIFICATION, admin, alerts, bridge,"
+                + " broker, gateway_id, ingest, journal, log, rules, security",
             f
                 + ":6:3: unknown key 'broker.colour'; allowed: connect_timeout, data_dir, host,"
                 + " max_client_id_length, max_connections, max_messages_per_second,"
@@ -843,6 +869,7 @@ class ConfigLoaderTest {
         c.alarmTopic(),
         c.eventNotification(),
         c.admin(),
+        c.bridge(),
         c.log());
   }
 
