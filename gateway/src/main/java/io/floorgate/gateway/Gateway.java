@@ -10,6 +10,7 @@ import io.floorgate.gateway.alerts.AlertRepublisher;
 import io.floorgate.gateway.broker.Broker;
 import io.floorgate.gateway.config.AdminConfig;
 import io.floorgate.gateway.config.GatewayConfig;
+import io.floorgate.gateway.console.Console;
 import io.floorgate.gateway.ingest.Ingest;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalOptions;
@@ -202,18 +203,38 @@ public final class Gateway implements AutoCloseable {
                 () -> admin == null ? 0 : admin.failedLogins()));
     if (config.admin().enabled()) {
       Credentials credentials = adminCredentials(config.admin());
-      admin =
-          new AdminServer(
-              config.admin().host(),
-              config.admin().port(),
-              credentials,
-              events,
-              ingest,
-              reloader,
-              alarms,
-              this::health,
-              metrics,
-              clock);
+      Console console =
+          new Console(
+              new Console.Parts(
+                  credentials,
+                  events,
+                  ingest,
+                  reloader,
+                  alarms,
+                  journal,
+                  metrics,
+                  this::health,
+                  config.rules().stateTopics(),
+                  config.journal().retentionDays(),
+                  clock));
+      try {
+        admin =
+            new AdminServer(
+                config.admin().host(),
+                config.admin().port(),
+                credentials,
+                events,
+                ingest,
+                reloader,
+                alarms,
+                this::health,
+                metrics,
+                console,
+                clock);
+      } catch (RuntimeException e) {
+        console.close();
+        throw e;
+      }
       // Closed first: no admin command arrives while the rest stops.
       started.push(new Step("admin API", admin));
     }
@@ -243,7 +264,8 @@ public final class Gateway implements AutoCloseable {
   private static Credentials adminCredentials(AdminConfig admin) {
     if (admin.passwordFile().isEmpty()) {
       LOG.warn(
-          "admin API: no admin.password_file is configured, so every /api request is refused");
+          "admin API: no admin.password_file is configured, so every /api request and every"
+              + " console login is refused");
       return Credentials.NONE;
     }
     return AdminCredentials.load(admin.passwordFile().get());

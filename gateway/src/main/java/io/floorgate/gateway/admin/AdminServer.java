@@ -11,6 +11,9 @@ import io.floorgate.events.EventSeverity;
 import io.floorgate.events.EventTimestamps;
 import io.floorgate.events.UserActionEvent;
 import io.floorgate.gateway.alerts.AlarmBoard;
+import io.floorgate.gateway.console.Console;
+import io.floorgate.gateway.console.ConsoleRefusal;
+import io.floorgate.gateway.console.Sessions;
 import io.floorgate.gateway.ingest.Ingest;
 import io.floorgate.gateway.reload.RuleReloader;
 import io.floorgate.rules.Limit;
@@ -68,6 +71,10 @@ import org.slf4j.LoggerFactory;
  * PUT    /api/rules                                a new rule file: validated, written, applied
  * </pre>
  *
+ * <p>The web console ({@link Console}), when given, is served at {@code /}; its pages call this API
+ * with their login session instead of HTTP Basic, and state-changing calls then need the session's
+ * CSRF token (see {@link Console#sessionUser}).
+ *
  * <p>Threads: {@code floorgate-admin-N}, at most two, with a short queue; requests beyond it get
  * 503. Operator actions run on the ingest thread (see {@link Ingest}); each publishes a {@code
  * UserActionEvent} naming the user.
@@ -89,6 +96,7 @@ public final class AdminServer implements AutoCloseable {
   private final AlarmBoard board;
   private final Supplier<Map<String, Object>> health;
   private final @Nullable GatewayMetrics metrics;
+  private final @Nullable Console console;
   private final Clock clock;
   private final AtomicLong failedLogins = new AtomicLong();
 
@@ -113,6 +121,7 @@ public final class AdminServer implements AutoCloseable {
    * Binds and starts the server.
    *
    * @param health readiness checks; {@code "ready": false} answers 503
+   * @param console the web console to serve at {@code /}, or null for none
    * @throws IllegalStateException naming the address when it cannot bind
    */
   public AdminServer(
@@ -125,6 +134,7 @@ public final class AdminServer implements AutoCloseable {
       AlarmBoard board,
       Supplier<Map<String, Object>> health,
       @Nullable GatewayMetrics metrics,
+      @Nullable Console console,
       Clock clock) {
     this.credentials = credentials;
     this.events = events;
@@ -134,6 +144,7 @@ public final class AdminServer implements AutoCloseable {
     this.board = board;
     this.health = health;
     this.metrics = metrics;
+    this.console = console;
     this.clock = clock;
     AtomicInteger n = new AtomicInteger();
     this.executor =
@@ -156,6 +167,9 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/health", this::health);
     server.createContext("/metrics", this::metrics);
     server.createContext("/api/", this::api);
+    if (console != null) {
+      console.mount(server);
+    }
     server.start();
     LOG.info("admin API on http://{}:{}/", host, port());
   }
@@ -165,9 +179,9 @@ public final class AdminServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Requests refused for bad credentials since start. */
+  /** Requests and console logins refused for bad credentials since start. */
   public long failedLogins() {
-    return failedLogins.get();
+    return failedLogins.get() + (console == null ? 0 : console.failedLogins());
   }
 
   // ---- /health ----
@@ -211,7 +225,8 @@ public final class AdminServer implements AutoCloseable {
         if (e.extra != null) {
           body.put("problems", e.extra);
         }
-        if (e.status == 401) {
+        // No Basic challenge for the console's own calls: the browser would pop up a dialog.
+        if (e.status == 401 && !(console != null && Sessions.hasCookie(exchange))) {
           exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"floorgate\"");
         }
         send(exchange, e.status, body);
@@ -228,6 +243,16 @@ public final class AdminServer implements AutoCloseable {
 
   private String authenticate(HttpExchange exchange) {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header == null && console != null) {
+      try {
+        String user = console.sessionUser(exchange);
+        if (user != null) {
+          return user;
+        }
+      } catch (ConsoleRefusal e) {
+        throw new HttpError(e.status(), e.getMessage());
+      }
+    }
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
       throw new HttpError(401, "credentials required (HTTP Basic)");
     }
@@ -590,6 +615,9 @@ public final class AdminServer implements AutoCloseable {
   /** Stops answering (in-flight requests get up to 1 s) and the worker threads. Idempotent. */
   @Override
   public void close() {
+    if (console != null) {
+      console.close(); // ends the live streams, which would otherwise hold stop() for its delay
+    }
     server.stop(1);
     executor.shutdown();
     try {
