@@ -134,16 +134,19 @@ public final class TrendStore implements Ingest.ReadingObserver {
     return refused.get();
   }
 
-  /** A ring of points with one writer and any number of readers. */
+  /**
+   * A ring of points with one writer and any number of readers. It has one slot more than the
+   * points it keeps: the slot a write may be filling while a reader copies.
+   */
   static final class Ring {
     private final long[] times;
     private final double[] values;
-    /** Points written so far; slot {@code i % capacity} holds point {@code i}. */
+    /** Points written so far; slot {@code i % slots} holds point {@code i}. */
     private volatile long written;
 
-    Ring(int capacity) {
-      times = new long[capacity];
-      values = new double[capacity];
+    Ring(int keep) {
+      times = new long[keep + 1];
+      values = new double[keep + 1];
     }
 
     /** Writer only. */
@@ -171,7 +174,7 @@ public final class TrendStore implements Ingest.ReadingObserver {
     private List<Point> copy(int most, long fromMillis) {
       int capacity = times.length;
       long end = written;
-      long start = Math.max(0, end - Math.min(most, capacity));
+      long start = Math.max(0, end - Math.min(most, capacity - 1));
       int count = (int) (end - start);
       long[] t = new long[count];
       double[] v = new double[count];
