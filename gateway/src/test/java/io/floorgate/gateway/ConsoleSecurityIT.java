@@ -199,6 +199,42 @@ class ConsoleSecurityIT {
   }
 
   @Test
+  void aStateChangingApiCall_fromAnotherSite_isRefused_evenWithBasicCredentials() throws Exception {
+    // A browser that once answered the Basic challenge sends those credentials by itself.
+    Scada scada = fixture.scada("scada", "alerts/#");
+    String eventId = breach(scada);
+    String basic =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(
+                    (ADMIN_USER + ":" + ADMIN_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (Map<String, String> fromElsewhere :
+        List.of(
+            Map.of("Authorization", basic, "Origin", "http://evil.example"),
+            Map.of("Authorization", basic, "Sec-Fetch-Site", "cross-site"))) {
+      ConsoleHttp.Answer answer =
+          console.send("POST", "/api/events/" + eventId + "/ack", "", fromElsewhere);
+      assertThat(answer.status()).as(fromElsewhere.toString()).isEqualTo(403);
+      assertThat(answer.json().get("error").toString()).contains("cross-");
+    }
+    assertThat(fixture.gateway.events().getEvent(eventId))
+        .get()
+        .extracting(Event::acknowledged)
+        .isEqualTo(false);
+
+    // A script sends no Origin: unaffected. So is a same-origin page.
+    assertThat(
+            console
+                .send("GET", "/api/alarms", null, Map.of("Authorization", basic, "Origin", "http://evil.example"))
+                .status())
+        .isEqualTo(200);
+    ConsoleHttp.Answer script =
+        console.send("POST", "/api/events/" + eventId + "/ack", "", Map.of("Authorization", basic));
+    assertThat(script.status()).isEqualTo(200);
+    assertThat(script.json()).containsEntry("user_id", ADMIN_USER);
+  }
+
+  @Test
   void logout_endsTheSession() throws Exception {
     ConsoleHttp.Session session = console.login(ADMIN_USER, ADMIN_PASSWORD);
     assertThat(console.call(session, "GET", "/", null, false).status()).isEqualTo(200);

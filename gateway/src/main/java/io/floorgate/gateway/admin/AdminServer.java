@@ -37,6 +37,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -242,6 +243,17 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private String authenticate(HttpExchange exchange) {
+    // A browser that once answered the Basic challenge sends those credentials with any request
+    // to this server, a form another site posts included: so a state-changing call that the
+    // browser marks as coming from elsewhere is refused, however it authenticates. Scripts and
+    // the CLI send no Origin and are not affected.
+    if (!List.of("GET", "HEAD").contains(exchange.getRequestMethod().toUpperCase(Locale.ROOT))) {
+      try {
+        Sessions.checkSameOrigin(exchange);
+      } catch (ConsoleRefusal e) {
+        throw new HttpError(e.status(), e.getMessage());
+      }
+    }
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     if (header == null && console != null) {
       try {

@@ -176,9 +176,12 @@ public final class Sessions {
 
   /**
    * Refuses a state-changing request that a browser says comes from another site: {@code
-   * Sec-Fetch-Site: cross-site}, or an {@code Origin} that is not this server's.
+   * Sec-Fetch-Site: cross-site}, or an {@code Origin} whose host and port are not the request's
+   * {@code Host}.
+   *
+   * @throws ConsoleRefusal 403 naming the header that gave it away
    */
-  static void checkSameOrigin(HttpExchange exchange) {
+  public static void checkSameOrigin(HttpExchange exchange) {
     String site = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
     if (site != null && site.equalsIgnoreCase("cross-site")) {
       throw new ConsoleRefusal(403, "cross-site request refused (Sec-Fetch-Site: cross-site)");
@@ -186,10 +189,13 @@ public final class Sessions {
     String origin = exchange.getRequestHeaders().getFirst("Origin");
     String host = exchange.getRequestHeaders().getFirst("Host");
     if (origin != null && host != null) {
-      String scheme = exchange instanceof HttpsExchange ? "https://" : "http://";
-      if (!origin.equalsIgnoreCase(scheme + host)) {
+      // Host and port, not the scheme: behind a TLS-terminating proxy the page is https while
+      // this server sees plain HTTP (the proxy must pass the Host header on).
+      int scheme = origin.indexOf("://");
+      String authority = scheme < 0 ? "" : origin.substring(scheme + 3);
+      if (!authority.equalsIgnoreCase(host)) {
         throw new ConsoleRefusal(
-            403, "cross-origin request refused: Origin " + origin + " is not " + scheme + host);
+            403, "cross-origin request refused: Origin " + origin + " is not this server (" + host + ")");
       }
     }
   }
