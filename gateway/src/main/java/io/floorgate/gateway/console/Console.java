@@ -310,7 +310,9 @@ public final class Console implements AutoCloseable {
       Sessions.Session session = sessions.require(exchange, null);
       String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
       String[] p = exchange.getRequestURI().getPath().substring("/console/api/".length()).split("/");
-      String route = method + " " + p[0] + (p.length > 1 ? "/" + p[1] : "");
+      // events/{id} and rules/history/{sha} carry an id; trend/series and rules/... a name.
+      boolean named = (p[0].equals("trend") || p[0].equals("rules")) && p.length > 1;
+      String route = method + " " + p[0] + (named ? "/" + p[1] : "");
       switch (route) {
         case "GET session" -> sendJson(exchange, 200, sessionJson(session));
         case "GET stream" -> {
@@ -664,7 +666,7 @@ public final class Console implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
-    exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+    exchange.getResponseHeaders().set("Referrer-Policy", "same-origin");
   }
 
   private static void redirect(HttpExchange exchange, String location) throws IOException {

@@ -8,7 +8,9 @@ let version = 0;
 let seen = null; // keys of raises already known: rule|topic|event_id
 let hooks = {onCritical: () => {}, announce};
 let pendingShelve = null;
+let rendered = new Map(); // rule|topic -> {signature, tr}
 
+const keyOf = (alarm) => `${alarm.rule_id}|${alarm.topic}`;
 const UNACKED = new Set(['active_unacknowledged', 'returned_unacknowledged']);
 const ORDER = {critical: 0, error: 1, warning: 2, info: 3};
 
@@ -74,7 +76,32 @@ function render() {
     ? `${board.length} alarm(s), ${unacked} unacknowledged${list.length !== board.length ? `; ${list.length} shown` : ''}`
     : '';
   $('#alarm-empty').hidden = board.length !== 0;
-  rows.replaceChildren(...list.map(row));
+  // Rows whose alarm did not change are kept (a button being pressed stays where it is). The
+  // focus, when it is on a row that is re-drawn, moves to the new row: a keyboard keeps its place.
+  const active = document.activeElement;
+  const holder = active && active !== document.body && rows.contains(active) ? active.closest('tr') : null;
+  const keep = holder ? `${holder.dataset.rule}|${holder.dataset.topic}` : null;
+  const next = new Map();
+  const wanted = list.map((alarm) => {
+    const key = keyOf(alarm);
+    const signature = JSON.stringify(alarm);
+    const old = rendered.get(key);
+    const tr = old && old.signature === signature ? old.tr : row(alarm);
+    next.set(key, {signature, tr});
+    return tr;
+  });
+  rendered = next;
+  wanted.forEach((tr, i) => {
+    if (rows.children[i] !== tr) rows.insertBefore(tr, rows.children[i] || null);
+  });
+  while (rows.children.length > wanted.length) rows.lastChild.remove();
+  for (const el of rows.querySelectorAll('.ago')) el.textContent = ago(el.dataset.since);
+  if (keep) focusRow(keep);
+}
+
+/** Focuses the row of alarm `key` when the focus was lost (its element left the page). */
+function focusRow(key) {
+  if (document.activeElement === document.body && rendered.has(key)) rendered.get(key).tr.focus();
 }
 
 function row(alarm) {
@@ -101,13 +128,14 @@ function row(alarm) {
     class: `sev-row-${alarm.severity}${alarm._fresh ? ' fresh' : ''}`,
     dataset: {rule: alarm.rule_id, topic: alarm.topic, state: alarm.state, eventId: alarm.event_id || ''},
   },
-  h('td', {}, stateBadge(alarm.state), alarm.latched ? h('span', {class: 'latched'}, ' latched') : null, shelvedNote),
+  h('td', {}, stateBadge(alarm.state), alarm.latched ? h('span', {class: 'latched'}, ' latched') : null, shelvedNote,
+    alarm.acknowledged_by ? h('div', {class: 'note narrow-only'}, `acknowledged by ${alarm.acknowledged_by}`) : null),
   h('td', {}, severityBadge(alarm.severity), level),
   h('th', {scope: 'row'}, alarm.parameter, h('div', {class: 'note'}, alarm.rule_id)),
   h('td', {class: 'topic'}, alarm.topic),
   h('td', {class: 'num'}, number(alarm.value), h('div', {class: 'note'}, `${alarm.comparison.replace('_', ' ')} ${number(alarm.threshold)}`)),
-  h('td', {}, h('time', {datetime: alarm.since, title: alarm.since}, when(alarm.since)), h('div', {class: 'note'}, ago(alarm.since))),
-  h('td', {class: 'acked-by'}, alarm.acknowledged_by || '—'),
+  h('td', {}, h('time', {datetime: alarm.since, title: alarm.since}, when(alarm.since)), h('div', {class: 'note ago', dataset: {since: alarm.since}}, ago(alarm.since))),
+  h('td', {class: 'acked-by acked-col'}, alarm.acknowledged_by || '—'),
   h('td', {class: 'actions'}, actions));
 }
 
@@ -143,7 +171,8 @@ async function shelveConfirmed(e) {
       reason: $('#shelve-reason').value,
       duration: $('#shelve-duration').value.trim(),
     });
-    $('#shelve-dialog').close();
+    $('#shelve-dialog').close(); // the focus returns to Shelve…, or to its row if that was re-drawn
+    focusRow(keyOf(alarm));
     announce(`Shelved ${alarm.parameter} on ${alarm.topic}`);
   } catch (err) {
     $('#shelve-error').textContent = err instanceof ApiError ? err.message : String(err);
