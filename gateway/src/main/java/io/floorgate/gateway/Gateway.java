@@ -132,7 +132,13 @@ public final class Gateway implements AutoCloseable {
     // The broker is created before ingest (ingest publishes alarm states through it) but starts
     // after it.
     Ingest[] sink = new Ingest[1];
-    broker = new Broker(config.broker(), message -> sink[0].offer(message), clock);
+    broker =
+        new Broker(
+            config.broker(),
+            config.security(),
+            message -> sink[0].offer(message),
+            (reason, topic, clientId, detail) -> sink[0].refused(reason, topic, clientId, detail),
+            clock);
     AlarmBoard alarms =
         new AlarmBoard(
             config.alarmTopic(),
@@ -240,7 +246,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     LOG.info(
-        "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{}, rules={} from {},"
+        "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{},{} rules={} from {},"
             + " journal={}, sync={}, retention={} days, alarms restored={}",
         config.gatewayId(),
         (System.nanoTime() - begin) / 1_000_000,
@@ -248,6 +254,7 @@ public final class Gateway implements AutoCloseable {
         config.describeSource(),
         config.broker().host(),
         broker.port(),
+        config.broker().tls().map(t -> " mqtts=" + t.host() + ":" + broker.tlsPort() + ",").orElse(""),
         rules.size(),
         config.rules().file(),
         journal == null ? "off" : config.journal().dir().toAbsolutePath(),
@@ -291,6 +298,11 @@ public final class Gateway implements AutoCloseable {
   /** The port the MQTT listener is bound to. */
   public int mqttPort() {
     return broker.port();
+  }
+
+  /** The port the TLS listener is bound to, or -1 without one. */
+  public int mqttsPort() {
+    return broker.tlsPort();
   }
 
   public EventManager events() {

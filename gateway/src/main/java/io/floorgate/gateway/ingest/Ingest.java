@@ -10,6 +10,8 @@ import io.floorgate.events.UserActionEvent;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.broker.MessageSink;
+import io.floorgate.gateway.broker.Refusal;
+import io.floorgate.gateway.broker.RefusalSink;
 import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalUnavailableException;
@@ -48,14 +50,14 @@ import org.slf4j.LoggerFactory;
  * twin state changes, simulation results, optimization opportunities and acknowledgements.
  *
  * <p>Threads: {@link #offer} runs on the broker's interceptor thread and only enqueues (a full
- * queue drops and counts). One thread, {@code floorgate-ingest}, owns everything else: decoding,
+ * queue drops and counts); {@link #refused} runs on the broker's threads and only counts. One thread, {@code floorgate-ingest}, owns everything else: decoding,
  * the evaluator and its alarm states, publishing events and alarm states. It also fires delayed
  * raises and clears on time ({@code on_delay}, {@code off_delay}, shelving ends). Commands from
  * other threads (a new rule set, operator actions, queries) go through the same queue as the
  * messages, so a rule set is swapped between two messages: no message is evaluated against a
  * half-applied set.
  */
-public final class Ingest implements MessageSink, AutoCloseable {
+public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
   /** The source of the acknowledgement's {@code UserActionEvent}. */
   public static final String ACK_SOURCE = "floorgate";
@@ -176,7 +178,8 @@ public final class Ingest implements MessageSink, AutoCloseable {
     this.board = board;
     this.announcer = new AlarmEvents(twin, board, evaluator);
     this.rejections = new RejectionReporter(twin, config.errorReportInterval());
-    this.decoder = new PayloadDecoder(maxPayloadBytes);
+    this.decoder =
+        new PayloadDecoder(maxPayloadBytes, config.maxJsonDepth(), config.maxJsonTokens());
     this.clock = clock;
     this.rules = rules;
     this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
@@ -259,6 +262,20 @@ public final class Ingest implements MessageSink, AutoCloseable {
   /** Sets who sees every evaluated value (null: nobody); see {@link ReadingObserver}. */
   public void onReading(@Nullable ReadingObserver observer) {
     this.readingObserver = observer;
+  }
+
+  /**
+   * Called by the broker for every refused connection, login, publish or subscription, on its
+   * threads: counts, and leaves the rate-limited report to the ingest thread. Never blocks.
+   */
+  @Override
+  public void refused(Refusal reason, @Nullable String topic, String clientId, String detail) {
+    rejections.countLater(rejectionOf(reason), topic, clientId, detail);
+  }
+
+  /** The rejection reason a broker refusal is counted as (same name). */
+  public static Rejection rejectionOf(Refusal reason) {
+    return Rejection.valueOf(reason.name());
   }
 
   /** The rules in force. */
