@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class Broker implements MessagePublisher, AutoCloseable {
   private static final String INTERNAL_CLIENT = "floorgate";
 
   private final BrokerConfig config;
-  private final MessageSink sink;
+  private final @Nullable MessageSink sink;
   private final Clock clock;
   private final Server server = new Server();
   private volatile boolean running;
@@ -58,9 +59,23 @@ public final class Broker implements MessagePublisher, AutoCloseable {
   private int port;
 
   public Broker(BrokerConfig config, MessageSink sink, Clock clock) {
+    this(sink, config, clock);
+  }
+
+  /** With no sink, no interceptor is registered. */
+  private Broker(@Nullable MessageSink sink, BrokerConfig config, Clock clock) {
     this.config = config;
     this.sink = sink;
     this.clock = clock;
+  }
+
+  /**
+   * Moquette configured exactly as Floorgate configures it, but with no interceptor: nothing is
+   * copied out or evaluated. What the broker alone costs, the floor that {@code floorgate bench}
+   * compares the gateway with.
+   */
+  public static Broker bare(BrokerConfig config, Clock clock) {
+    return new Broker(null, config, clock);
   }
 
   /**
@@ -96,7 +111,7 @@ public final class Broker implements MessagePublisher, AutoCloseable {
             "cannot create broker data directory " + config.dataDir() + ": " + e, e);
       }
     }
-    List<InterceptHandler> handlers = List.of(new Interceptor());
+    List<InterceptHandler> handlers = sink == null ? List.of() : List.of(new Interceptor(sink));
     try {
       server.startServer(new MemoryConfig(props), handlers);
     } catch (IOException | RuntimeException e) {
@@ -213,6 +228,12 @@ public final class Broker implements MessagePublisher, AutoCloseable {
 
   /** Copies each publish out of Moquette's buffer and hands it on at once. */
   private final class Interceptor extends AbstractInterceptHandler {
+    private final MessageSink sink;
+
+    Interceptor(MessageSink sink) {
+      this.sink = sink;
+    }
+
     @Override
     public String getID() {
       return "floorgate-ingest";

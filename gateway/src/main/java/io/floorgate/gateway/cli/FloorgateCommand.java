@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "MQTT edge gateway: embedded broker, threshold alarms, durable event journal.",
-    subcommands = {RunCommand.class, EventsCommand.class, RulesCommand.class})
+    subcommands = {
+      RunCommand.class,
+      EventsCommand.class,
+      RulesCommand.class,
+      BenchCommand.class
+    })
 public final class FloorgateCommand implements Callable<Integer> {
   /** Returned by {@code run} when the gateway started: main must not exit. */
   public static final int KEEP_RUNNING = -1;
