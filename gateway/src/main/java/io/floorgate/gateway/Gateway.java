@@ -4,6 +4,7 @@ import io.floorgate.events.EventManager;
 import io.floorgate.gateway.admin.AdminCredentials;
 import io.floorgate.gateway.admin.AdminServer;
 import io.floorgate.gateway.admin.Credentials;
+import io.floorgate.gateway.admin.GatewayMetrics;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.alerts.AlertRepublisher;
 import io.floorgate.gateway.broker.Broker;
@@ -52,6 +53,7 @@ public final class Gateway implements AutoCloseable {
   private @Nullable AlertRepublisher republisher;
   private RuleReloader reloader;
   private @Nullable AdminServer admin;
+  private GatewayMetrics metrics;
   private boolean crashed;
   private boolean closed;
 
@@ -129,7 +131,13 @@ public final class Gateway implements AutoCloseable {
     // The broker is created before ingest (ingest publishes alarm states through it) but starts
     // after it.
     Ingest[] sink = new Ingest[1];
-    broker = new Broker(config.broker(), message -> sink[0].offer(message), clock);
+    broker =
+        new Broker(
+            config.broker(),
+            config.security(),
+            message -> sink[0].offer(message),
+            (reason, topic, clientId, detail) -> sink[0].refused(reason, topic, clientId, detail),
+            clock);
     AlarmBoard alarms =
         new AlarmBoard(
             config.alarmTopic(),
@@ -188,6 +196,16 @@ public final class Gateway implements AutoCloseable {
               config.alertTopic(), config.gatewayId(), config.alerts().qos(), broker));
     }
 
+    AlertRepublisher alertSource = republisher;
+    metrics =
+        new GatewayMetrics(
+            new GatewayMetrics.Sources(
+                events,
+                ingest,
+                broker,
+                journal,
+                alertSource == null ? null : alertSource::lag,
+                () -> admin == null ? 0 : admin.failedLogins()));
     if (config.admin().enabled()) {
       Credentials credentials = adminCredentials(config.admin());
       admin =
@@ -200,13 +218,14 @@ public final class Gateway implements AutoCloseable {
               reloader,
               alarms,
               this::health,
+              metrics,
               clock);
       // Closed first: no admin command arrives while the rest stops.
       started.push(new Step("admin API", admin));
     }
 
     LOG.info(
-        "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{}, rules={} from {},"
+        "Floorgate {} started in {} ms: version={}, config={}, mqtt={}:{},{} rules={} from {},"
             + " journal={}, sync={}, retention={} days, alarms restored={}",
         config.gatewayId(),
         (System.nanoTime() - begin) / 1_000_000,
@@ -214,6 +233,7 @@ public final class Gateway implements AutoCloseable {
         config.describeSource(),
         config.broker().host(),
         broker.port(),
+        config.broker().tls().map(t -> " mqtts=" + t.host() + ":" + broker.tlsPort() + ",").orElse(""),
         rules.size(),
         config.rules().file(),
         journal == null ? "off" : config.journal().dir().toAbsolutePath(),
@@ -258,6 +278,11 @@ public final class Gateway implements AutoCloseable {
     return broker.port();
   }
 
+  /** The port the TLS listener is bound to, or -1 without one. */
+  public int mqttsPort() {
+    return broker.tlsPort();
+  }
+
   public EventManager events() {
     return events;
   }
@@ -270,17 +295,32 @@ public final class Gateway implements AutoCloseable {
   public Map<String, Object> health() {
     Map<String, Object> checks = new LinkedHashMap<>();
     boolean brokerUp = broker.running();
-    boolean journalOk = journal == null || Files.isWritable(journal.dir());
-    boolean ingestOk = ingest != null;
-    checks.put("ready", brokerUp && journalOk && ingestOk && !closed);
-    checks.put("broker", Map.of("listening", brokerUp, "port", broker.port(),
-        "clients", broker.connectedClients()));
-    checks.put("journal", journal == null
-        ? Map.of("enabled", false)
-        : Map.of("enabled", true, "writable", journalOk, "dir", journal.dir().toString()));
+    boolean journalWritable = journal == null || journal.writable();
+    boolean journalTakes = !ingest.journalBlocked();
+    checks.put(
+        "ready", brokerUp && journalWritable && journalTakes && ingest.rules() != null && !closed);
+    checks.put(
+        "broker",
+        Map.of("listening", brokerUp, "port", broker.port(), "clients", broker.connectedClients()));
+    checks.put(
+        "journal",
+        journal == null
+            ? Map.of("enabled", false)
+            : Map.of(
+                "enabled", true,
+                "writable", journalWritable,
+                "accepting", journalTakes,
+                "dir", journal.dir().toString()));
     checks.put("rules", Map.of("loaded", ingest.rules().size(), "sha256", reloader.appliedSha256()));
-    checks.put("ingest", Map.of("backlog", ingest.backlog(), "dropped", ingest.overruns()));
+    checks.put(
+        "ingest",
+        Map.of("queued", ingest.backlog(), "dropped", ingest.overruns(), "alarms", ingest.activeAlarms()));
     return checks;
+  }
+
+  /** The metrics registry (the bridge registers its own). */
+  public GatewayMetrics metrics() {
+    return metrics;
   }
 
   /** The admin API's port, when it is enabled. */

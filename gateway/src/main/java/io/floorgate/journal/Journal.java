@@ -71,6 +71,7 @@ public final class Journal implements AutoCloseable {
   private int lastCycle = Integer.MIN_VALUE;
 
   private volatile boolean closed;
+  private volatile java.util.function.LongConsumer appendObserver = nanos -> {};
 
   private Journal(JournalOptions options, SingleChronicleQueue queue) {
     this.options = options;
@@ -117,6 +118,28 @@ public final class Journal implements AutoCloseable {
     return journal;
   }
 
+  /** Receives each append's duration in nanoseconds (for metrics); called under the append lock. */
+  public void onAppend(java.util.function.LongConsumer observer) {
+    this.appendObserver = observer;
+  }
+
+  /**
+   * Whether a new file can be created in the journal's directory now (a probe file is created and
+   * deleted): false when the disk is full or the directory is not writable. Appends into today's
+   * file may still work; tomorrow's file could not be created.
+   */
+  public boolean writable() {
+    Path probe = options.dir().resolve(".floorgate-probe");
+    try {
+      Files.deleteIfExists(probe);
+      Files.write(probe, new byte[] {1});
+      Files.delete(probe);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   public Path dir() {
     return options.dir();
   }
@@ -146,9 +169,14 @@ public final class Journal implements AutoCloseable {
         writer.appender = out;
         appenders.add(out);
       }
+      long started = System.nanoTime();
       try (DocumentContext dc = out.writingDocument()) {
         dc.wire().bytes().write(encoded.buf, 0, length);
+      } catch (RuntimeException e) {
+        throw new JournalUnavailableException(
+            "journal " + options.dir() + " cannot append: " + e, e);
       }
+      appendObserver.accept(System.nanoTime() - started);
       int cycle = out.cycle();
       if (cycle != lastCycle) {
         lastCycle = cycle;

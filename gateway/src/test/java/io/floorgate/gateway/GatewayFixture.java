@@ -96,6 +96,21 @@ final class GatewayFixture implements AutoCloseable {
     return new GatewayFixture(dir, Gateway.start(config));
   }
 
+  /**
+   * The rule most tests use: a warning when any line's temperature is above 25.0, clearing at or
+   * below 24.5.
+   */
+  static final String LINE_TEMP_RULES =
+      """
+      rules:
+        - id: line-temp
+          name: Line temperature
+          topic: plant/+/+/temperature
+          comparison: greater_than
+          value: 25.0
+          deadband: 0.5
+      """;
+
   /** The admin user every fixture has. */
   static final String ADMIN_USER = "admin";
 

@@ -58,6 +58,16 @@ final class GatewayProcess implements AutoCloseable {
 
   /** As {@link #start(Path)}, with {@code environment} added to the child's. */
   static GatewayProcess start(Path config, Map<String, String> environment) {
+    GatewayProcess gateway = launch(config, environment);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .failFast("the gateway exited: " + gateway.lines, () -> !gateway.process.isAlive())
+        .until(() -> gateway.port > 0);
+    return gateway;
+  }
+
+  /** Starts {@code floorgate run --config config} without waiting for anything. */
+  static GatewayProcess launch(Path config, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -82,12 +92,7 @@ final class GatewayProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    GatewayProcess gateway = new GatewayProcess(process);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .failFast("the gateway exited: " + gateway.lines, () -> !process.isAlive())
-        .until(() -> gateway.port > 0);
-    return gateway;
+    return new GatewayProcess(process);
   }
 
   int port() {

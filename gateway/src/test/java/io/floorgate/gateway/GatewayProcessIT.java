@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,16 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway as a process: signals, kill -9, restart. */
 class GatewayProcessIT {
-  private static final String RULES =
-      """
-      rules:
-        - id: line-temp
-          name: Line temperature
-          topic: plant/+/+/temperature
-          comparison: greater_than
-          value: 25.0
-          deadband: 0.5
-      """;
+  private static final String RULES = GatewayFixture.LINE_TEMP_RULES;
 
   @TempDir Path dir;
 
@@ -72,6 +65,23 @@ class GatewayProcessIT {
       restarted.terminate();
     }
     assertThat(journaledEventIds()).contains(eventId);
+  }
+
+  @Test
+  void sigtermDuringTheStart_waitsForIt_thenClosesCleanly() throws Exception {
+    Path config = writeConfig();
+    try (GatewayProcess gateway = GatewayProcess.launch(config, Map.of())) {
+      // Logged once stop signals are held, just before the journal and the broker open.
+      gateway.awaitLine("logging at");
+
+      assertThat(gateway.terminate()).isEqualTo(143);
+      assertThat(gateway.lines())
+          .anyMatch(l -> l.contains("started in"))
+          .anyMatch(l -> l.contains("Floorgate stopped"))
+          .noneMatch(l -> l.contains("Shutdown in progress"));
+    }
+    // A clean close removes the marker, so the next start is not treated as a crash recovery.
+    assertThat(dir.resolve("journal").resolve(Gateway.RUNNING_MARKER)).doesNotExist();
   }
 
   @Test
@@ -157,18 +167,13 @@ class GatewayProcessIT {
             .serverHost("127.0.0.1")
             .serverPort(port)
             .buildAsync();
+    // Registered before connecting: a resumed session's queued messages arrive right after the
+    // CONNACK, before a subscription's own callback exists (the HiveMQ client drops those).
+    client.publishes(
+        MqttGlobalPublishFilter.ALL,
+        p -> received.add((String) EventJson.readObject(p.getPayloadAsBytes()).get("event_id")));
     client.connectWith().cleanSession(false).send().join();
-    client
-        .subscribeWith()
-        .topicFilter("alerts/#")
-        .qos(MqttQos.AT_LEAST_ONCE)
-        .callback(
-            p ->
-                received.add(
-                    (String)
-                        EventJson.readObject(p.getPayloadAsBytes()).get("event_id")))
-        .send()
-        .join();
+    client.subscribeWith().topicFilter("alerts/#").qos(MqttQos.AT_LEAST_ONCE).send().join();
     return client;
   }
 

@@ -1,6 +1,7 @@
 package io.floorgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -143,7 +144,9 @@ class LogOutputIT {
     ObjectMapper mapper = new ObjectMapper();
     List<JsonNode> objects = new ArrayList<>();
     for (String line : lines) {
-      objects.add(mapper.readTree(line));
+      assertThatCode(() -> objects.add(mapper.readTree(line)))
+          .as("every line of %s is JSON, including: %s", out, line)
+          .doesNotThrowAnyException();
     }
     assertThat(objects)
         .isNotEmpty()

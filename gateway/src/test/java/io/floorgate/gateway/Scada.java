@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /** A SCADA stand-in: an MQTT 3.1.1 subscriber that records what it receives. */
 final class Scada implements AutoCloseable {
@@ -36,6 +37,12 @@ final class Scada implements AutoCloseable {
   }
 
   static Scada connect(String id, int port, String filter) {
+    return connect(id, port, filter, null, null);
+  }
+
+  /** As {@link #connect(String, int, String)}, logging in as {@code user} when it is not null. */
+  static Scada connect(
+      String id, int port, String filter, @Nullable String user, @Nullable String password) {
     Mqtt3AsyncClient client =
         MqttClient.builder()
             .useMqttVersion3()
@@ -44,7 +51,18 @@ final class Scada implements AutoCloseable {
             .serverPort(port)
             .buildAsync();
     Scada scada = new Scada(client);
-    client.connect().join();
+    if (user == null) {
+      client.connect().join();
+    } else {
+      client
+          .connectWith()
+          .simpleAuth()
+          .username(user)
+          .password(password == null ? new byte[0] : password.getBytes(StandardCharsets.UTF_8))
+          .applySimpleAuth()
+          .send()
+          .join();
+    }
     client
         .subscribeWith()
         .topicFilter(filter)

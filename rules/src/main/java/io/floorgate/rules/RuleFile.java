@@ -29,12 +29,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RuleFile {
   static final Set<String> TOP_LEVEL_KEYS = Set.of("rules", "PARAMETER_THRESHOLDS");
-  static final Set<String> RULE_KEYS =
+  /** What a rule says about its condition and alarm, in either form. */
+  static final Set<String> CONDITION_KEYS =
       Set.of(
-          "id",
           "name",
-          "topic",
-          "path",
           "comparison",
           "value",
           "severity",
@@ -45,19 +43,10 @@ public final class RuleFile {
           "limits",
           "latch",
           "out_of_service");
-  static final Set<String> SEED_KEYS =
-      Set.of(
-          "name",
-          "value",
-          "comparison",
-          "severity",
-          "deadband",
-          "on_delay",
-          "off_delay",
-          "mode",
-          "limits",
-          "latch",
-          "out_of_service");
+  /** A native rule also says which rule, where and what: id, topic, path. */
+  static final Set<String> RULE_KEYS = union(CONDITION_KEYS, Set.of("id", "topic", "path"));
+  /** A PARAMETER_THRESHOLDS entry's key is its id and path; its topics are the state topics. */
+  static final Set<String> SEED_KEYS = CONDITION_KEYS;
   static final Set<String> LIMIT_KEYS = Set.of("level", "value", "severity", "deadband");
 
   private final String file;
@@ -469,6 +458,12 @@ public final class RuleFile {
       r.problem(
           at, "duplicate id: every rule needs its own id (first at line " + first.line() + ")");
     }
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   private static void reportIfPresent(MapReader r, String key, @Nullable String error) {

@@ -51,10 +51,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin HTTP API. Every {@code /api/...} request needs HTTP Basic credentials; without valid
  * ones it gets 401. {@code /health} needs none (it reveals nothing but readiness). Answers are
- * JSON; errors are {@code {"error": "..."}} naming what is wrong.
+ * JSON; errors are {@code {"error": "..."}} naming what is wrong. {@code /metrics} needs none either
+ * (counts only, nothing secret; bind the admin port to loopback, as by default).
  *
  * <pre>
  * GET    /health                                   readiness; 503 when not ready
+ * GET    /metrics                                  Prometheus text format
  * GET    /api/events?category=&amp;severity=&amp;limit=    the seed's get_events (limit 100; 0 = all)
  * POST   /api/events/{id}/ack                      acknowledge_event, as the caller
  * DELETE /api/events?older_than_days=N             clear_events (all without N)
@@ -86,6 +88,7 @@ public final class AdminServer implements AutoCloseable {
   private final RuleReloader reloader;
   private final AlarmBoard board;
   private final Supplier<Map<String, Object>> health;
+  private final @Nullable GatewayMetrics metrics;
   private final Clock clock;
   private final AtomicLong failedLogins = new AtomicLong();
 
@@ -121,6 +124,7 @@ public final class AdminServer implements AutoCloseable {
       RuleReloader reloader,
       AlarmBoard board,
       Supplier<Map<String, Object>> health,
+      @Nullable GatewayMetrics metrics,
       Clock clock) {
     this.credentials = credentials;
     this.events = events;
@@ -129,6 +133,7 @@ public final class AdminServer implements AutoCloseable {
     this.reloader = reloader;
     this.board = board;
     this.health = health;
+    this.metrics = metrics;
     this.clock = clock;
     AtomicInteger n = new AtomicInteger();
     this.executor =
@@ -149,6 +154,7 @@ public final class AdminServer implements AutoCloseable {
     }
     server.setExecutor(executor);
     server.createContext("/health", this::health);
+    server.createContext("/metrics", this::metrics);
     server.createContext("/api/", this::api);
     server.start();
     LOG.info("admin API on http://{}:{}/", host, port());
@@ -171,6 +177,24 @@ public final class AdminServer implements AutoCloseable {
       Map<String, Object> checks = health.get();
       boolean ready = Boolean.TRUE.equals(checks.get("ready"));
       send(exchange, ready ? 200 : 503, checks);
+    }
+  }
+
+  // ---- /metrics ----
+
+  private void metrics(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (metrics == null) {
+        send(exchange, 404, Map.of("error", "metrics are off"));
+        return;
+      }
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(16_384);
+      metrics.write(body);
+      exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+      exchange.sendResponseHeaders(200, body.size());
+      try (OutputStream out = exchange.getResponseBody()) {
+        body.writeTo(out);
+      }
     }
   }
 

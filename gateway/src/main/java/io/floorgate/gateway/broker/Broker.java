@@ -1,22 +1,37 @@
 package io.floorgate.gateway.broker;
 
+import io.floorgate.gateway.broker.security.ClientAuth;
+import io.floorgate.gateway.broker.security.PasswordFile;
+import io.floorgate.gateway.broker.security.TlsContexts;
 import io.floorgate.gateway.config.BrokerConfig;
+import io.floorgate.gateway.config.SecurityConfig;
+import io.floorgate.gateway.config.TlsConfig;
+import io.moquette.broker.ISslContextCreator;
 import io.moquette.broker.RoutingResults;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.IConfig;
 import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.InterceptHandler;
+import io.moquette.interception.messages.InterceptConnectionLostMessage;
+import io.moquette.interception.messages.InterceptDisconnectMessage;
 import io.moquette.interception.messages.InterceptPublishMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +40,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded MQTT broker (Moquette 0.17; MQTT 3.1 and 3.1.1 only). Everything Moquette stays in
- * this package, so another broker could replace it without touching ingest, rules or events.
+ * The embedded MQTT broker (Moquette 0.17; MQTT 3.1 and 3.1.1 only) behind Floorgate's own
+ * listeners. Everything Moquette stays in this package, so another broker could replace it without
+ * touching ingest, rules or events.
+ *
+ * <p>Clients never reach Moquette directly: the plain and TLS listeners are Floorgate's front door
+ * ({@link FrontDoor}, {@link ConnectGate}), which authenticates each CONNECT (password file, client
+ * certificate or anonymous), enforces the connection limits and forwards the connection to
+ * Moquette's loopback-only port with a one-time {@link Tickets ticket}. Moquette enforces the ACL,
+ * topic length and rate limit through {@link AccessPolicy}. The package's README.md explains why.
  *
  * <p>What clients publish is copied out of Moquette's buffer on its interceptor thread, the
  * buffer released at once, and the copy offered to the {@link MessageSink}; a full sink drops and
@@ -51,53 +73,144 @@ public final class Broker implements MessagePublisher, AutoCloseable {
   private static final String INTERNAL_CLIENT = "floorgate";
 
   private final BrokerConfig config;
+  private final SecurityConfig security;
+  /** Null for {@link #bare}: no interceptor. */
   private final @Nullable MessageSink sink;
+  private final RefusalSink refusals;
   private final Clock clock;
   private final Server server = new Server();
+  private final Tickets tickets = new Tickets();
+  private final AccessPolicy policy;
+  private final Gatekeeper gate;
+  private final List<FrontDoor> doors = new ArrayList<>();
+  private @Nullable EventLoopGroup boss;
+  private @Nullable EventLoopGroup workers;
   private volatile boolean running;
+  private volatile boolean moquetteRunning;
   private volatile boolean closed;
   private int port;
+  private int tlsPort = -1;
 
-  public Broker(BrokerConfig config, MessageSink sink, Clock clock) {
-    this(sink, config, clock);
+  /**
+   * @param refusals counts refused connections, logins, publishes and subscriptions; called on
+   *     network and broker threads, must not block
+   */
+  public Broker(
+      BrokerConfig config,
+      SecurityConfig security,
+      MessageSink sink,
+      RefusalSink refusals,
+      Clock clock) {
+    this(sink, config, security, refusals, clock);
   }
 
-  /** With no sink, no interceptor is registered. */
-  private Broker(@Nullable MessageSink sink, BrokerConfig config, Clock clock) {
+  /** With no sink: {@link #bare}. */
+  private Broker(
+      @Nullable MessageSink sink,
+      BrokerConfig config,
+      SecurityConfig security,
+      RefusalSink refusals,
+      Clock clock) {
     this.config = config;
+    this.security = security;
     this.sink = sink;
+    this.refusals = refusals;
     this.clock = clock;
+    this.policy =
+        new AccessPolicy(
+            security.acl(), config.maxTopicLength(), config.maxMessagesPerSecond(), refusals);
+    this.gate =
+        new Gatekeeper(
+            security.passwordFile(),
+            tickets,
+            policy,
+            config.maxConnections(),
+            config.maxClientIdLength(),
+            maxPacketBytes(),
+            config.connectTimeout(),
+            refusals);
   }
 
   /**
-   * Moquette configured exactly as Floorgate configures it, but with no interceptor: nothing is
-   * copied out or evaluated. What the broker alone costs, the floor that {@code floorgate bench}
-   * compares the gateway with.
+   * Moquette alone, configured as Floorgate configures it (persistence, autosave, packet limit,
+   * one interceptor thread), listening itself on the configured address with anonymous clients
+   * allowed: no front door, no ACL or limits, no interceptor, so nothing is copied out or
+   * evaluated. What the broker alone costs: the floor that {@code floorgate bench} compares the
+   * gateway with. Not for production (it authenticates nobody).
    */
   public static Broker bare(BrokerConfig config, Clock clock) {
-    return new Broker(null, config, clock);
+    return new Broker(null, config, SecurityConfig.LOOPBACK_DEFAULTS, RefusalSink.NONE, clock);
+  }
+
+  private int maxPacketBytes() {
+    return (int) Math.min(Integer.MAX_VALUE, (long) config.maxPayloadBytes() + PACKET_OVERHEAD);
   }
 
   /**
-   * Starts the broker and waits until its MQTT listener is bound.
+   * Starts the broker and its listeners and waits until they are bound.
    *
-   * @throws IllegalStateException naming the address when the listener cannot be bound or the
-   *     broker cannot start; the broker's threads are stopped again
+   * @throws IllegalStateException naming the address when a listener cannot be bound or the
+   *     broker cannot start; whatever had started is stopped again
    */
   public void start() {
     MoquetteLogFilter.install();
+    if (sink == null) {
+      startBare();
+      return;
+    }
+    MoquetteLogFilter.register(refusals);
+    try {
+      startMoquette(sink);
+      openListeners();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    running = true;
+    warnAboutAnonymous();
+    LOG.info(
+        "MQTT listener on {}:{}{} (MQTT 3.1 and 3.1.1; MQTT 5 clients are refused); anonymous"
+            + " clients {}; users: {}; ACL: {}",
+        config.host(),
+        port,
+        config.tls().map(t -> ", TLS listener on " + t.host() + ":" + tlsPort
+            + " (client certificates: " + t.clientAuth().value() + ")").orElse(""),
+        security.plainAnonymous() ? "allowed" : "refused",
+        security.passwordFile().map(PasswordFile::toString).orElse("none"),
+        security.acl().map(Object::toString).orElse("none (every client may use every topic)"));
+  }
+
+  /** {@link #bare}: Moquette on the configured address, no front door, no interceptor. */
+  private void startBare() {
+    Properties props = moquetteProperties(config.host(), config.port(), true);
+    try {
+      server.startServer(new MemoryConfig(props), List.of());
+      moquetteRunning = true;
+      port = awaitBoundPort();
+    } catch (IOException | RuntimeException e) {
+      stopQuietly();
+      throw new IllegalStateException(
+          "cannot start bare Moquette on " + config.host() + ":" + config.port() + ": "
+              + rootMessage(e),
+          e);
+    }
+    running = true;
+    LOG.info("MQTT listener on {}:{} (bare Moquette: no front door, no interceptor)",
+        config.host(), port);
+  }
+
+  /** Moquette's settings, the same for the gateway and {@link #bare}. */
+  private Properties moquetteProperties(String host, int listenPort, boolean allowAnonymous) {
     Properties props = new Properties();
-    props.setProperty(IConfig.HOST_PROPERTY_NAME, config.host());
-    props.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(config.port()));
+    props.setProperty(IConfig.HOST_PROPERTY_NAME, host);
+    props.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(listenPort));
     props.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
     props.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, Boolean.toString(config.persistence()));
     props.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, config.dataDir().toAbsolutePath() + "/");
-    props.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "true");
+    props.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, Boolean.toString(allowAnonymous));
     // MQTT 3.1.1 lets a clean-session client send an empty id (mosquitto_pub does).
     props.setProperty("allow_zero_byte_client_id", "true");
-    long maxPacket = (long) config.maxPayloadBytes() + PACKET_OVERHEAD;
-    props.setProperty(
-        IConfig.NETTY_MAX_BYTES_PROPERTY_NAME, Long.toString(Math.min(Integer.MAX_VALUE, maxPacket)));
+    props.setProperty(IConfig.NETTY_MAX_BYTES_PROPERTY_NAME, Integer.toString(maxPacketBytes()));
     // Commit sessions, subscriptions and retained messages every second (default 30 s), so a
     // crash loses at most a second of them.
     props.setProperty("autosave_interval", "1");
@@ -111,40 +224,115 @@ public final class Broker implements MessagePublisher, AutoCloseable {
             "cannot create broker data directory " + config.dataDir() + ": " + e, e);
       }
     }
-    List<InterceptHandler> handlers = sink == null ? List.of() : List.of(new Interceptor(sink));
+    return props;
+  }
+
+  private void startMoquette(MessageSink sink) {
+    // Moquette listens on loopback only; clients come through the front door. Every client
+    // carries a ticket from the front door, anonymous ones included.
+    Properties props = moquetteProperties("127.0.0.1", 0, false);
+    List<InterceptHandler> handlers = List.of(new Interceptor(sink));
+    IAuthenticator authenticator =
+        (clientId, username, password) -> username != null && tickets.redeem(username, password);
+    ISslContextCreator noMoquetteTls =
+        () -> {
+          throw new IllegalStateException("TLS is terminated by Floorgate's front door");
+        };
     try {
-      server.startServer(new MemoryConfig(props), handlers);
+      server.startServer(new MemoryConfig(props), handlers, noMoquetteTls, authenticator, policy);
+      moquetteRunning = true;
     } catch (IOException | RuntimeException e) {
       // Moquette leaves non-daemon threads behind when it fails half-way; stop them.
       stopQuietly();
-      throw new IllegalStateException(
-          "cannot start the MQTT broker on "
-              + config.host()
-              + ":"
-              + config.port()
-              + ": "
-              + rootMessage(e),
-          e);
+      throw new IllegalStateException("cannot start the MQTT broker: " + rootMessage(e), e);
     }
-    running = true;
-    port = awaitBoundPort();
-    LOG.info(
-        "MQTT listener on {}:{} (MQTT 3.1 and 3.1.1; MQTT 5 clients are refused)",
-        config.host(),
-        port);
+    gate.backend(new InetSocketAddress("127.0.0.1", awaitBoundPort()));
   }
 
-  /** Moquette records the bound port asynchronously, after start returns. */
+  private void openListeners() {
+    boss = new NioEventLoopGroup(1, new DefaultThreadFactory("floorgate-mqtt-accept", true));
+    workers = new NioEventLoopGroup(2, new DefaultThreadFactory("floorgate-mqtt-io", true));
+    FrontDoor plain =
+        FrontDoor.open(
+            new FrontDoor.Listener(
+                "mqtt", config.host(), config.port(), null, security.plainAnonymous(), false),
+            gate,
+            boss,
+            workers);
+    doors.add(plain);
+    port = plain.port();
+    if (config.tls().isPresent()) {
+      TlsConfig tls = config.tls().get();
+      SslContext context =
+          TlsContexts.server(
+              tls.certFile(),
+              tls.keyFile(),
+              tls.keystore(),
+              tls.keystorePassword(),
+              tls.caFile(),
+              tls.clientAuth());
+      FrontDoor secure =
+          FrontDoor.open(
+              new FrontDoor.Listener(
+                  "mqtts",
+                  tls.host(),
+                  tls.port(),
+                  context,
+                  security.tlsAnonymous(),
+                  tls.clientAuth() != ClientAuth.NONE),
+              gate,
+              boss,
+              workers);
+      doors.add(secure);
+      tlsPort = secure.port();
+    }
+  }
+
+  /** Logged at every start: an explicit opt-out of authentication on a reachable listener. */
+  private void warnAboutAnonymous() {
+    if (!security.allowAnonymous().orElse(false)) {
+      return;
+    }
+    for (FrontDoor door : doors) {
+      FrontDoor.Listener l = door.listener();
+      boolean loopback;
+      try {
+        loopback = SecurityConfig.isLoopback(l.host());
+      } catch (java.net.UnknownHostException e) {
+        loopback = false;
+      }
+      if (l.anonymous() && !loopback) {
+        LOG.warn(
+            "security.allow_anonymous is true: anyone who can reach {}:{} ({}) may connect without"
+                + " a user name{}",
+            l.host(),
+            door.port(),
+            l.name(),
+            security.acl().isPresent()
+                ? " and use what the ACL grants anonymous clients"
+                : " and, with no ACL, publish and subscribe on every topic");
+      }
+    }
+  }
+
+  /**
+   * Moquette records the bound port asynchronously, on its boss thread, after start returns; and
+   * {@code Server.getPort()} reads it with {@code computeIfAbsent(.., 0)}, a write into the same
+   * unsynchronised HashMap. Called before the boss thread's write, it can store 0 over the real
+   * port for good (seen in tests as "did not report its port"). So the map is read with a plain
+   * {@code get}, through reflection on Moquette 0.17's fields; {@code getPort()} only if those
+   * fields are not there.
+   */
   private int awaitBoundPort() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    java.util.Map<?, ?> ports = portMap();
     while (System.nanoTime() < deadline) {
       int bound;
       try {
-        bound = server.getPort();
+        Object value = ports != null ? ports.get("TCP MQTT") : Integer.valueOf(server.getPort());
+        bound = value instanceof Integer i ? i : 0;
       } catch (java.util.ConcurrentModificationException raced) {
-        // Moquette 0.17 reads its port map (a HashMap) while its boss thread writes the bound
-        // port into it; the write has happened when this is thrown, so the next read sees it.
-        continue;
+        continue; // the boss thread was writing; the next read sees it
       }
       if (bound > 0) {
         return bound;
@@ -156,14 +344,42 @@ public final class Broker implements MessagePublisher, AutoCloseable {
         break;
       }
     }
-    stopQuietly();
-    throw new IllegalStateException(
-        "the MQTT broker on " + config.host() + ":" + config.port() + " did not report its port");
+    throw new IllegalStateException("the embedded MQTT broker did not report its port");
   }
 
-  /** The port the MQTT listener is bound to. */
+  /** Moquette 0.17's {@code Server.acceptor.ports}, or null when it is not there. */
+  private java.util.@Nullable Map<?, ?> portMap() {
+    try {
+      java.lang.reflect.Field acceptorField = Server.class.getDeclaredField("acceptor");
+      acceptorField.setAccessible(true);
+      Object acceptor = acceptorField.get(server);
+      java.lang.reflect.Field portsField = acceptor.getClass().getDeclaredField("ports");
+      portsField.setAccessible(true);
+      return portsField.get(acceptor) instanceof java.util.Map<?, ?> map ? map : null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.debug("cannot read Moquette's port map ({}); using getPort()", e.toString());
+      return null;
+    }
+  }
+
+  /** The port the plain MQTT listener is bound to. */
   public int port() {
     return port;
+  }
+
+  /** The port the TLS listener is bound to, or -1 when there is none. */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  /** Connections open through the listeners now (admitted or still connecting). */
+  public int openConnections() {
+    return gate.connections();
+  }
+
+  /** Logins refused since start. */
+  public long refusedLogins() {
+    return gate.refusedLogins();
   }
 
   public boolean running() {
@@ -195,21 +411,36 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     }
   }
 
-  /** Stops the listener and the broker. Idempotent. */
+  /** Stops the listeners (no new connections), their connections, then the broker. Idempotent. */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
-    if (running) {
-      running = false;
-      stopQuietly();
+    boolean wasRunning = running;
+    running = false;
+    for (FrontDoor door : doors) {
+      door.close();
+    }
+    for (EventLoopGroup group : new EventLoopGroup[] {boss, workers}) {
+      if (group != null) {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      }
+    }
+    gate.close();
+    stopQuietly();
+    MoquetteLogFilter.unregister(refusals);
+    if (wasRunning) {
       LOG.info("MQTT listener on {}:{} closed", config.host(), port);
     }
   }
 
   private void stopQuietly() {
+    if (!moquetteRunning) {
+      return;
+    }
+    moquetteRunning = false;
     try {
       server.stopServer();
     } catch (RuntimeException e) {
@@ -252,7 +483,7 @@ public final class Broker implements MessagePublisher, AutoCloseable {
                 msg.getQos().value(),
                 msg.isRetainFlag(),
                 msg.getClientID(),
-                msg.getUsername(),
+                msg.getUsername() == null || msg.getUsername().isEmpty() ? null : msg.getUsername(),
                 clock.millis()));
       } catch (RuntimeException e) {
         LOG.error(
@@ -263,6 +494,16 @@ public final class Broker implements MessagePublisher, AutoCloseable {
       } finally {
         buffer.release();
       }
+    }
+
+    @Override
+    public void onDisconnect(InterceptDisconnectMessage msg) {
+      policy.forget(msg.getClientID());
+    }
+
+    @Override
+    public void onConnectionLost(InterceptConnectionLostMessage msg) {
+      policy.forget(msg.getClientID());
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -327,8 +328,18 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
       BrokerConfig defaults = ConfigLoader.defaults().broker();
       BrokerConfig config =
-          new BrokerConfig(defaults.host(), port, defaults.maxPayloadBytes(), dataDir,
-              defaults.persistence());
+          new BrokerConfig(
+              defaults.host(),
+              port,
+              defaults.maxPayloadBytes(),
+              dataDir,
+              defaults.persistence(),
+              defaults.maxConnections(),
+              defaults.maxClientIdLength(),
+              defaults.maxTopicLength(),
+              defaults.maxMessagesPerSecond(),
+              defaults.connectTimeout(),
+              Optional.empty());
       Broker broker = Broker.bare(config, Clock.systemUTC());
       try {
         broker.start();

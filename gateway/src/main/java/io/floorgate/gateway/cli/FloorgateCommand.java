@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       EventsCommand.class,
       RulesCommand.class,
+      PasswdCommand.class,
       BenchCommand.class
     })
 public final class FloorgateCommand implements Callable<Integer> {

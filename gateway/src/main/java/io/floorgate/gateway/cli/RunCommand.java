@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** {@code floorgate run [--config FILE]}: starts the gateway and runs until SIGTERM or Ctrl-C. */
 @Command(
@@ -36,16 +37,21 @@ final class RunCommand implements Callable<Integer> {
       LOG.error("{}", e.getMessage());
       return 2;
     }
+    String logging;
     try {
-      LOG.info("logging at {}", LogSetup.apply(loaded.log()));
+      logging = LogSetup.apply(loaded.log());
     } catch (IllegalArgumentException e) {
       LOG.error("{}", e.getMessage());
       return 2;
     }
+    DeferredSignals stopSignals = DeferredSignals.hold("TERM", "INT");
+    // Logged once stop signals are held, so a supervisor (or test) that sees it may stop us.
+    LOG.info("logging at {}", logging);
     Gateway gateway;
     try {
       gateway = Gateway.start(loaded);
     } catch (GatewayStartException e) {
+      stopSignals.restore();
       LOG.error("Floorgate did not start: {}", e.getMessage());
       return 1;
     }
@@ -58,11 +64,17 @@ final class RunCommand implements Callable<Integer> {
                   LOG.info("Floorgate stopped");
                 },
                 "floorgate-shutdown"));
-    // Ctrl-C is an operator's normal way to stop it: exit 0 after the same clean shutdown as
-    // SIGTERM (which exits 143, as systemd expects).
-    sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(0));
     // systemd's ExecReload (kill -HUP): re-read the rule file.
-    sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> gateway.reloadRules("sighup"));
+    Signal.handle(new Signal("HUP"), signal -> gateway.reloadRules("sighup"));
+    // From here a SIGTERM starts the JVM's shutdown, which runs the hook above (exit 143, as
+    // systemd expects).
+    Signal held = stopSignals.restore();
+    // Ctrl-C is an operator's normal way to stop it: exit 0 after the same clean shutdown.
+    Signal.handle(new Signal("INT"), signal -> System.exit(0));
+    if (held != null) {
+      LOG.info("SIG{} arrived while starting; stopping now", held.getName());
+      System.exit(held.getName().equals("INT") ? 0 : 128 + held.getNumber());
+    }
     return FloorgateCommand.KEEP_RUNNING;
   }
 }

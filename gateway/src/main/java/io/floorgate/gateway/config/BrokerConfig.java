@@ -1,15 +1,36 @@
 package io.floorgate.gateway.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
- * The embedded MQTT broker.
+ * The embedded MQTT broker and its listeners.
  *
- * @param host the address the MQTT listener binds ({@code 127.0.0.1} by default: loopback only)
- * @param port the MQTT port; 0 binds any free port (the bound port is logged)
+ * @param host the address the plain MQTT listener binds ({@code 127.0.0.1} by default: loopback
+ *     only)
+ * @param port the plain MQTT port; 0 binds any free port (the bound port is logged)
  * @param maxPayloadBytes largest payload ingest reads; bigger ones are dropped and counted
  * @param dataDir where the broker keeps sessions, retained messages and QoS 1/2 queues
  * @param persistence whether the broker persists those across restarts
+ * @param maxConnections connections open at once over all listeners; more are closed at once
+ * @param maxClientIdLength longest client id accepted (characters)
+ * @param maxTopicLength longest topic name or filter accepted in a publish or subscribe (UTF-8
+ *     bytes)
+ * @param maxMessagesPerSecond per client; publishes beyond it are dropped and counted; 0 = no
+ *     limit
+ * @param connectTimeout how long a new connection may take to send its CONNECT
+ * @param tls the TLS listener, when enabled
  */
 public record BrokerConfig(
-    String host, int port, int maxPayloadBytes, Path dataDir, boolean persistence) {}
+    String host,
+    int port,
+    int maxPayloadBytes,
+    Path dataDir,
+    boolean persistence,
+    int maxConnections,
+    int maxClientIdLength,
+    int maxTopicLength,
+    double maxMessagesPerSecond,
+    Duration connectTimeout,
+    Optional<TlsConfig> tls) {}

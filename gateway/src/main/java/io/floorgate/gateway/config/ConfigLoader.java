@@ -2,6 +2,10 @@ package io.floorgate.gateway.config;
 
 import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.events.EventSeverity;
+import io.floorgate.gateway.broker.security.Acl;
+import io.floorgate.gateway.broker.security.ClientAuth;
+import io.floorgate.gateway.broker.security.PasswordFile;
+import io.floorgate.gateway.broker.security.TlsContexts;
 import io.floorgate.journal.SyncPolicy;
 import io.floorgate.rules.topic.TopicFilter;
 import io.floorgate.rules.tree.Location;
@@ -35,6 +39,7 @@ public final class ConfigLoader {
       Set.of(
           "gateway_id",
           "broker",
+          "security",
           "rules",
           "ingest",
           "journal",
@@ -44,10 +49,39 @@ public final class ConfigLoader {
           "EVENT_NOTIFICATION");
   private static final Set<String> ADMIN = Set.of("enabled", "host", "port", "password_file");
   private static final Set<String> BROKER =
-      Set.of("host", "port", "max_payload_bytes", "data_dir", "persistence");
+      Set.of(
+          "host",
+          "port",
+          "max_payload_bytes",
+          "data_dir",
+          "persistence",
+          "max_connections",
+          "max_client_id_length",
+          "max_topic_length",
+          "max_messages_per_second",
+          "connect_timeout",
+          "tls");
+  private static final Set<String> TLS =
+      Set.of(
+          "enabled",
+          "host",
+          "port",
+          "cert_file",
+          "key_file",
+          "keystore",
+          "keystore_password",
+          "ca_file",
+          "client_auth");
+  private static final Set<String> SECURITY = Set.of("password_file", "acl_file", "allow_anonymous");
   private static final Set<String> RULES = Set.of("file", "state_topics", "watch");
   private static final Set<String> INGEST =
-      Set.of("queue_capacity", "simulation_topics", "optimization_topics", "error_report_interval");
+      Set.of(
+          "queue_capacity",
+          "simulation_topics",
+          "optimization_topics",
+          "error_report_interval",
+          "max_json_depth",
+          "max_json_tokens");
   private static final Set<String> JOURNAL = Set.of("dir", "retention_days", "sync", "sync_interval");
   private static final Set<String> ALERTS =
       Set.of("topic", "qos", "ack_topic", "alarm_topic", "replay_after_crash");
@@ -164,6 +198,22 @@ public final class ConfigLoader {
         orDefault(broker.integer("max_payload_bytes", 1, 256L * 1024 * 1024), 65_536L).intValue();
     Path brokerDir = path(broker, "data_dir", "data/broker");
     boolean brokerPersistence = orDefault(broker.bool("persistence"), true);
+    int maxConnections =
+        orDefault(broker.integer("max_connections", 1, 1_000_000), 1000L).intValue();
+    int maxClientId =
+        orDefault(broker.integer("max_client_id_length", 1, 65_535), 128L).intValue();
+    int maxTopic = orDefault(broker.integer("max_topic_length", 1, 65_535), 1024L).intValue();
+    double maxRate = orDefault(broker.number("max_messages_per_second"), 0.0);
+    if (maxRate < 0) {
+      broker.problem(
+          broker.location("max_messages_per_second"),
+          "broker.max_messages_per_second must be >= 0 (0 = no limit), but was " + maxRate);
+    }
+    Duration connectTimeout = positive(broker, "connect_timeout", Duration.ofSeconds(10));
+    Optional<TlsConfig> tls = tls(broker, host, port);
+
+    MapReader securitySection = section(top, "security");
+    SecurityConfig security = security(securitySection, broker, host, tls);
 
     MapReader rules = section(top, "rules");
     Path rulesFile = path(rules, "file", "config/rules.yaml");
@@ -179,6 +229,12 @@ public final class ConfigLoader {
         filters(ingest, "optimization_topics", List.of("twin/+/optimization"));
     Duration errorInterval =
         positive(ingest, "error_report_interval", Duration.ofSeconds(60));
+    int maxJsonDepth =
+        orDefault(ingest.integer("max_json_depth", 1, 1000), (long) IngestConfig.DEFAULT_MAX_JSON_DEPTH)
+            .intValue();
+    long maxJsonTokens =
+        orDefault(
+            ingest.integer("max_json_tokens", 1, 100_000_000), IngestConfig.DEFAULT_MAX_JSON_TOKENS);
 
     MapReader journal = section(top, "journal");
     Path journalDir = path(journal, "dir", "data/journal");
@@ -244,9 +300,27 @@ public final class ConfigLoader {
     return new GatewayConfig(
         source,
         gatewayId,
-        new BrokerConfig(host, port, maxPayload, brokerDir, brokerPersistence),
+        new BrokerConfig(
+            host,
+            port,
+            maxPayload,
+            brokerDir,
+            brokerPersistence,
+            maxConnections,
+            maxClientId,
+            maxTopic,
+            maxRate,
+            connectTimeout,
+            tls),
+        security,
         new RulesConfig(rulesFile, stateTopics, watchRules),
-        new IngestConfig(queueCapacity, simulationTopics, optimizationTopics, errorInterval),
+        new IngestConfig(
+            queueCapacity,
+            simulationTopics,
+            optimizationTopics,
+            errorInterval,
+            maxJsonDepth,
+            maxJsonTokens),
         new JournalConfig(journalDir, retentionDays, sync, syncInterval),
         new AlertsConfig(alertTopic, qos, ackTopic, alarmTopic, replayAfterCrash),
         alertTemplate,
@@ -274,6 +348,7 @@ public final class ConfigLoader {
     MapReader section = reader(map, key + ".");
     switch (key) {
       case "broker" -> section.rejectUnknownKeys(BROKER);
+      case "security" -> section.rejectUnknownKeys(SECURITY);
       case "rules" -> section.rejectUnknownKeys(RULES);
       case "ingest" -> section.rejectUnknownKeys(INGEST);
       case "journal" -> section.rejectUnknownKeys(JOURNAL);
@@ -283,6 +358,156 @@ public final class ConfigLoader {
       default -> section.rejectUnknownKeys(EVENT_NOTIFICATION);
     }
     return section;
+  }
+
+  /** {@code broker.tls}: absent or {@code enabled: false} means no TLS listener. */
+  private Optional<TlsConfig> tls(MapReader broker, String plainHost, int plainPort) {
+    Node node = broker.node("tls");
+    if (node == null || (node instanceof Node.ScalarNode s && s.value() == null)) {
+      return Optional.empty();
+    }
+    Node.MapNode map = broker.map("tls");
+    if (map == null) {
+      return Optional.empty();
+    }
+    MapReader tls = reader(map, "broker.tls.");
+    tls.rejectUnknownKeys(TLS);
+    if (!orDefault(tls.bool("enabled"), false)) {
+      return Optional.empty();
+    }
+    String host = orDefault(tls.string("host"), plainHost);
+    if (host.isBlank()) {
+      tls.problem(tls.location("host"), "broker.tls.host must not be empty");
+    }
+    int port = orDefault(tls.integer("port", 0, 65535), 8883L).intValue();
+    if (port != 0 && port == plainPort && host.equals(plainHost)) {
+      tls.problem(
+          tls.location("port"),
+          "broker.tls.port must differ from broker.port on the same host, but both are " + port);
+    }
+    Optional<Path> cert = optionalPath(tls, "cert_file");
+    Optional<Path> key = optionalPath(tls, "key_file");
+    Optional<Path> keystore = optionalPath(tls, "keystore");
+    String password = orDefault(tls.string("keystore_password"), "");
+    Optional<Path> ca = optionalPath(tls, "ca_file");
+    ClientAuth clientAuth = parsed(tls, "client_auth", ClientAuth::parse, ClientAuth.NONE);
+    boolean pem = cert.isPresent() || key.isPresent();
+    if (keystore.isPresent() && pem) {
+      tls.problem(
+          tls.location("keystore"),
+          "broker.tls: set either cert_file and key_file (PEM) or keystore (PKCS#12), not both");
+      return Optional.empty();
+    }
+    if (keystore.isEmpty() && (cert.isEmpty() || key.isEmpty())) {
+      tls.problem(
+          tls.node().location(),
+          "broker.tls is enabled, so it needs cert_file and key_file (PEM) or keystore (PKCS#12)");
+      return Optional.empty();
+    }
+    if (clientAuth != ClientAuth.NONE && ca.isEmpty()) {
+      tls.problem(
+          tls.location("client_auth"),
+          "broker.tls.client_auth is "
+              + clientAuth.value()
+              + ", so broker.tls.ca_file must name the CA that signs client certificates");
+      return Optional.empty();
+    }
+    try {
+      TlsContexts.server(cert, key, keystore, password, ca, clientAuth);
+    } catch (IllegalArgumentException e) {
+      String where = keystore.isPresent() ? "keystore" : "cert_file";
+      tls.problem(tls.location(where), "broker.tls: " + e.getMessage());
+      return Optional.empty();
+    }
+    return Optional.of(new TlsConfig(host, port, cert, key, keystore, password, ca, clientAuth));
+  }
+
+  /**
+   * {@code security}: reads the password and ACL files (every problem in them is reported), and
+   * fails closed: a listener that is not on loopback lets no anonymous client in unless {@code
+   * allow_anonymous: true} says so, and must then have a way to authenticate.
+   */
+  private SecurityConfig security(
+      MapReader security, MapReader broker, String host, Optional<TlsConfig> tls) {
+    Optional<Path> passwordPath = optionalPath(security, "password_file");
+    Optional<Path> aclPath = optionalPath(security, "acl_file");
+    Optional<Boolean> allowAnonymous = Optional.ofNullable(security.bool("allow_anonymous"));
+    Optional<PasswordFile> passwords = Optional.empty();
+    if (passwordPath.isPresent()) {
+      PasswordFile.Result read = PasswordFile.load(passwordPath.get());
+      fileProblems(security, "password_file", passwordPath.get(), read.problems());
+      passwords = read.file();
+    }
+    Optional<Acl> acl = Optional.empty();
+    if (aclPath.isPresent()) {
+      Acl.Result read = Acl.load(aclPath.get());
+      fileProblems(security, "acl_file", aclPath.get(), read.problems());
+      acl = read.acl();
+    }
+    boolean plainLoopback = loopback(broker, "host", host);
+    boolean plainAnonymous = allowAnonymous.orElse(plainLoopback);
+    boolean tlsAnonymous = false;
+    boolean certificates = tls.map(t -> t.clientAuth() != ClientAuth.NONE).orElse(false);
+    if (!plainAnonymous && passwordPath.isEmpty()) {
+      security.problem(
+          plainLoopback ? security.location("allow_anonymous") : broker.location("host"),
+          plainLoopback
+              ? "security.allow_anonymous is false, but security.password_file is not set, so no"
+                  + " client could log in on the plain listener"
+              : "broker.host '"
+                  + host
+                  + "' is not a loopback address, so clients must log in there: set"
+                  + " security.password_file (see docs/security.md), or security.allow_anonymous:"
+                  + " true to let anyone in");
+    }
+    if (tls.isPresent()) {
+      boolean tlsLoopback = loopback(broker, "tls", tls.get().host());
+      tlsAnonymous = allowAnonymous.orElse(tlsLoopback);
+      if (!tlsAnonymous && passwordPath.isEmpty() && !certificates) {
+        security.problem(
+            broker.location("tls"),
+            "the TLS listener on '"
+                + tls.get().host()
+                + "' requires clients to authenticate, but neither security.password_file nor"
+                + " broker.tls.client_auth is set; set one, or security.allow_anonymous: true");
+      }
+    }
+    return new SecurityConfig(passwords, acl, allowAnonymous, plainAnonymous, tlsAnonymous);
+  }
+
+  /**
+   * A file that cannot be read is reported at the key naming it (with the path); problems inside
+   * a readable file at their own file, line and column.
+   */
+  private void fileProblems(MapReader r, String key, Path file, List<Problem> found) {
+    for (Problem p : found) {
+      if (p.message().startsWith("cannot read")) {
+        r.problem(r.location(key), r.name(key) + " '" + file + "': " + p.message());
+      } else {
+        problems.add(p);
+      }
+    }
+  }
+
+  private boolean loopback(MapReader r, String key, String host) {
+    try {
+      return SecurityConfig.isLoopback(host);
+    } catch (java.net.UnknownHostException e) {
+      r.problem(r.location(key), r.name(key) + ": cannot resolve '" + host + "'");
+      return false;
+    }
+  }
+
+  private Optional<Path> optionalPath(MapReader r, String key) {
+    String text = r.string(key);
+    if (text == null) {
+      return Optional.empty();
+    }
+    if (text.isBlank()) {
+      r.problem(r.location(key), r.name(key) + " must not be empty (leave it out instead)");
+      return Optional.empty();
+    }
+    return Optional.of(Path.of(text));
   }
 
   private static <T> T orDefault(@Nullable T value, T fallback) {

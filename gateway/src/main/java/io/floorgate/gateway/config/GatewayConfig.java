@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * @param source the file it was read from, if any
  * @param gatewayId names this gateway in topics and events
- * @param broker the embedded MQTT broker
+ * @param broker the embedded MQTT broker and its listeners
+ * @param security users, ACL and who may connect anonymously
  * @param rules where the rules come from
  * @param ingest how telemetry is taken in
  * @param journal the event journal
@@ -25,6 +26,7 @@ public record GatewayConfig(
     Optional<Path> source,
     String gatewayId,
     BrokerConfig broker,
+    SecurityConfig security,
     RulesConfig rules,
     IngestConfig ingest,
     JournalConfig journal,

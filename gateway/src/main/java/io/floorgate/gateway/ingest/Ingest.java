@@ -10,8 +10,11 @@ import io.floorgate.events.UserActionEvent;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.broker.MessageSink;
+import io.floorgate.gateway.broker.Refusal;
+import io.floorgate.gateway.broker.RefusalSink;
 import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.journal.Journal;
+import io.floorgate.journal.JournalUnavailableException;
 import io.floorgate.rules.Rule;
 import io.floorgate.rules.RuleSet;
 import io.floorgate.rules.eval.AlarmSnapshot;
@@ -36,6 +39,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,14 +50,14 @@ import org.slf4j.LoggerFactory;
  * twin state changes, simulation results, optimization opportunities and acknowledgements.
  *
  * <p>Threads: {@link #offer} runs on the broker's interceptor thread and only enqueues (a full
- * queue drops and counts). One thread, {@code floorgate-ingest}, owns everything else: decoding,
+ * queue drops and counts); {@link #refused} runs on the broker's threads and only counts. One thread, {@code floorgate-ingest}, owns everything else: decoding,
  * the evaluator and its alarm states, publishing events and alarm states. It also fires delayed
  * raises and clears on time ({@code on_delay}, {@code off_delay}, shelving ends). Commands from
  * other threads (a new rule set, operator actions, queries) go through the same queue as the
  * messages, so a rule set is swapped between two messages: no message is evaluated against a
  * half-applied set.
  */
-public final class Ingest implements MessageSink, AutoCloseable {
+public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
   /** The source of the acknowledgement's {@code UserActionEvent}. */
   public static final String ACK_SOURCE = "floorgate";
@@ -80,6 +84,10 @@ public final class Ingest implements MessageSink, AutoCloseable {
   private final Thread thread;
 
   private final AtomicLong received = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLongArray byClass =
+      new java.util.concurrent.atomic.AtomicLongArray(MessageClass.values().length);
+  private volatile int activeAlarms;
+  private volatile boolean journalBlocked;
   private final AtomicLong evaluations = new AtomicLong();
   private final AtomicLong overruns = new AtomicLong();
   private long overrunsReported;
@@ -90,6 +98,26 @@ public final class Ingest implements MessageSink, AutoCloseable {
   private enum Kind {
     SIMULATION,
     OPTIMIZATION
+  }
+
+  /** What a message was, for counting. */
+  public enum MessageClass {
+    /** Watched by at least one rule. */
+    TELEMETRY,
+    /** Digital-twin state (rules.state_topics). */
+    STATE,
+    /** An acknowledgement on the ack topic. */
+    ACK,
+    /** A simulation result. */
+    SIMULATION,
+    /** An optimization opportunity. */
+    OPTIMIZATION,
+    /** On a topic nothing watches. */
+    UNWATCHED;
+
+    public String value() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** Work for the ingest thread from another thread. */
@@ -134,7 +162,8 @@ public final class Ingest implements MessageSink, AutoCloseable {
     this.board = board;
     this.announcer = new AlarmEvents(twin, board, evaluator);
     this.rejections = new RejectionReporter(twin, config.errorReportInterval());
-    this.decoder = new PayloadDecoder(maxPayloadBytes);
+    this.decoder =
+        new PayloadDecoder(maxPayloadBytes, config.maxJsonDepth(), config.maxJsonTokens());
     this.clock = clock;
     this.rules = rules;
     this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
@@ -212,6 +241,20 @@ public final class Ingest implements MessageSink, AutoCloseable {
     overruns.incrementAndGet();
     rejections.count(Rejection.QUEUE_FULL);
     return false;
+  }
+
+  /**
+   * Called by the broker for every refused connection, login, publish or subscription, on its
+   * threads: counts, and leaves the rate-limited report to the ingest thread. Never blocks.
+   */
+  @Override
+  public void refused(Refusal reason, @Nullable String topic, String clientId, String detail) {
+    rejections.countLater(rejectionOf(reason), topic, clientId, detail);
+  }
+
+  /** The rejection reason a broker refusal is counted as (same name). */
+  public static Rejection rejectionOf(Refusal reason) {
+    return Rejection.valueOf(reason.name());
   }
 
   /** The rules in force. */
@@ -368,6 +411,7 @@ public final class Ingest implements MessageSink, AutoCloseable {
         long now = clock.millis();
         evaluator.advance(now, transitions);
         announce();
+        activeAlarms = evaluator.size();
         reportOverruns(now);
         rejections.flush(now);
       } catch (InterruptedException e) {
@@ -409,14 +453,17 @@ public final class Ingest implements MessageSink, AutoCloseable {
   private void handle(InboundMessage message) {
     String topic = message.topic();
     if (topic.equals(ackTopic)) {
+      count(MessageClass.ACK);
       acknowledge(message);
       return;
     }
     List<Kind> kinds = special.match(topic);
     if (!kinds.isEmpty()) {
       if (kinds.contains(Kind.SIMULATION)) {
+        count(MessageClass.SIMULATION);
         simulation(message);
       } else {
+        count(MessageClass.OPTIMIZATION);
         optimization(message);
       }
       return;
@@ -424,8 +471,10 @@ public final class Ingest implements MessageSink, AutoCloseable {
     boolean state = !stateTopics.match(topic).isEmpty();
     List<Rule> matched = rules.match(topic);
     if (matched.isEmpty() && !state) {
+      count(MessageClass.UNWATCHED);
       return; // nobody watches this topic
     }
+    count(state ? MessageClass.STATE : MessageClass.TELEMETRY);
     PayloadDecoder.Decoded decoded = decoder.decode(message.payload());
     if (decoded instanceof PayloadDecoder.Decoded.Rejected rejected) {
       reject(message, rejected.reason(), rejected.detail());
@@ -472,7 +521,52 @@ public final class Ingest implements MessageSink, AutoCloseable {
     }
     List<Transition> batch = List.copyOf(transitions);
     transitions.clear();
-    batch.forEach(announcer::announce);
+    batch.forEach(this::announceDurably);
+  }
+
+  /**
+   * Announces a transition; when the journal cannot take its event, waits and tries again rather
+   * than lose it (the alarm state already moved on). Meanwhile telemetry queues up, and what the
+   * queue cannot hold is counted and reported.
+   */
+  private void announceDurably(Transition transition) {
+    long backoffMillis = 100;
+    long lastLog = 0;
+    while (true) {
+      try {
+        announcer.announce(transition);
+        journalBlocked = false;
+        return;
+      } catch (JournalUnavailableException e) {
+        journalBlocked = true;
+        if (!running) {
+          LOG.error(
+              "alarm {} {} was not announced: the journal is unavailable and the gateway is"
+                  + " stopping ({})",
+              transition.alarm().key(),
+              transition.kind(),
+              e.getMessage());
+          return;
+        }
+        long now = System.nanoTime();
+        if (now - lastLog > TimeUnit.SECONDS.toNanos(30) || lastLog == 0) {
+          lastLog = now;
+          LOG.error(
+              "holding alarm {} {} until the journal takes it again; telemetry waits in the"
+                  + " queue: {}",
+              transition.alarm().key(),
+              transition.kind(),
+              e.getMessage());
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
+        backoffMillis = Math.min(2_000, backoffMillis * 2);
+      }
+    }
+  }
+
+  /** True while an alarm transition waits for the journal to take its event. */
+  public boolean journalBlocked() {
+    return journalBlocked;
   }
 
   private void stateChange(String topic, JsonNode root) {
@@ -600,6 +694,20 @@ public final class Ingest implements MessageSink, AutoCloseable {
           "the ingest queue (" + config.queueCapacity() + " messages) was full; messages dropped",
           now);
     }
+  }
+
+  private void count(MessageClass kind) {
+    byClass.incrementAndGet(kind.ordinal());
+  }
+
+  /** Messages handled since start, of {@code kind}. */
+  public long handled(MessageClass kind) {
+    return byClass.get(kind.ordinal());
+  }
+
+  /** Alarms held (not normal, or waiting out a delay), as of the last message handled. */
+  public int activeAlarms() {
+    return activeAlarms;
   }
 
   /** Messages the broker handed over since start. */

@@ -2,6 +2,7 @@ package io.floorgate.gateway.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,22 +15,48 @@ import org.jspecify.annotations.Nullable;
  * with the value at a rule's dotted path ({@code {"value": 26.5, "seq": 17}}), or digital-twin
  * state ({@code {"system_status": ..., "production_line": {"temperature": 26.5}}}).
  *
- * <p>Never throws for bad input: every failure is a {@link Rejection}. Nesting depth and string
- * length are bounded so that no payload can exhaust the stack or the heap. Thread-safe.
+ * <p>Never throws for bad input: every failure is a {@link Rejection}. Nesting depth, the number of
+ * tokens and string length are bounded so that no payload can exhaust the stack, the heap or the
+ * ingest thread's time. Thread-safe.
  */
 public final class PayloadDecoder {
-  private static final int MAX_DEPTH = 32;
 
   private final ObjectMapper mapper;
   private final int maxPayloadBytes;
+  private final int maxDepth;
+  private final long maxTokens;
 
   public PayloadDecoder(int maxPayloadBytes) {
+    this(
+        maxPayloadBytes,
+        io.floorgate.gateway.config.IngestConfig.DEFAULT_MAX_JSON_DEPTH,
+        io.floorgate.gateway.config.IngestConfig.DEFAULT_MAX_JSON_TOKENS);
+  }
+
+  /**
+   * @param maxPayloadBytes larger payloads are {@link Rejection#TOO_LARGE}
+   * @param maxDepth deeper nesting is {@link Rejection#TOO_COMPLEX}
+   * @param maxTokens more tokens (field names, values, brackets) is {@link Rejection#TOO_COMPLEX}
+   */
+  public PayloadDecoder(int maxPayloadBytes, int maxDepth, long maxTokens) {
+    if (maxPayloadBytes < 1 || maxDepth < 1 || maxTokens < 1) {
+      throw new IllegalArgumentException(
+          "limits must be >= 1, but were maxPayloadBytes="
+              + maxPayloadBytes
+              + ", maxDepth="
+              + maxDepth
+              + ", maxTokens="
+              + maxTokens);
+    }
     this.maxPayloadBytes = maxPayloadBytes;
+    this.maxDepth = maxDepth;
+    this.maxTokens = maxTokens;
     JsonFactory factory =
         JsonFactory.builder()
             .streamReadConstraints(
                 StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNestingDepth(maxDepth)
+                    .maxTokenCount(maxTokens)
                     .maxNumberLength(100)
                     .maxStringLength(Math.max(1024, maxPayloadBytes))
                     .build())
@@ -73,6 +100,18 @@ public final class PayloadDecoder {
         return new Decoded.Rejected(Rejection.EMPTY, "payload holds only whitespace");
       }
       return new Decoded.Json(root);
+    } catch (StreamConstraintsException e) {
+      if (e.getMessage() != null && e.getMessage().contains("Number value length")) {
+        return new Decoded.Rejected(Rejection.NOT_JSON, "not a number or JSON: " + firstLine(e));
+      }
+      return new Decoded.Rejected(
+          Rejection.TOO_COMPLEX,
+          "JSON nested deeper than "
+              + maxDepth
+              + " levels or longer than "
+              + maxTokens
+              + " tokens: "
+              + firstLine(e));
     } catch (IOException | RuntimeException e) {
       return new Decoded.Rejected(Rejection.NOT_JSON, "not a number or JSON: " + firstLine(e));
     }

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * the rest summed into the next report. A flood of garbage therefore costs a counter increment
  * per message and one event per interval, and never floods the journal or the log.
  *
- * <p>{@link #count} is thread-safe; {@link #reject} and {@link #flush} belong to the ingest
- * thread.
+ * <p>{@link #count} and {@link #countLater} are thread-safe (the broker's threads use them);
+ * {@link #reject}, {@link #noteCounted} and {@link #flush} belong to the ingest thread.
  */
 public final class RejectionReporter {
   private static final Logger LOG = LoggerFactory.getLogger(RejectionReporter.class);
@@ -26,6 +27,13 @@ public final class RejectionReporter {
   private final DigitalTwinPublisher publisher;
   private final long intervalMillis;
   private final AtomicLongArray totals = new AtomicLongArray(Rejection.values().length);
+  /** Counted by {@link #countLater} and not yet reported. */
+  private final AtomicLongArray deferred = new AtomicLongArray(Rejection.values().length);
+  private final AtomicReferenceArray<Seen> lastSeen =
+      new AtomicReferenceArray<>(Rejection.values().length);
+
+  /** The latest instance of a reason counted by another thread. */
+  private record Seen(@Nullable String topic, String clientId, String detail) {}
   private final Map<Rejection, Pending> pending = new EnumMap<>(Rejection.class);
 
   /** What accumulated for one reason since its last report. */
@@ -46,6 +54,20 @@ public final class RejectionReporter {
   /** Counts {@code reason} without reporting (for threads that must not do I/O). */
   public void count(Rejection reason) {
     totals.incrementAndGet(reason.ordinal());
+  }
+
+  /**
+   * Counts {@code reason} now and leaves the report to the next {@link #flush} on the ingest
+   * thread; keeps the latest topic, client and detail for it. Never blocks, never does I/O.
+   *
+   * @param topic the topic involved, or null (a refused connection has none)
+   */
+  public void countLater(
+      Rejection reason, @Nullable String topic, String clientId, String detail) {
+    int i = reason.ordinal();
+    totals.incrementAndGet(i);
+    lastSeen.set(i, new Seen(topic, clientId, detail));
+    deferred.incrementAndGet(i);
   }
 
   /** Counts and, unless one was reported within the interval, reports at once. */
@@ -84,6 +106,13 @@ public final class RejectionReporter {
 
   /** Reports every reason whose interval has passed with rejections waiting. */
   public void flush(long nowMillis) {
+    for (Rejection reason : Rejection.values()) {
+      long n = deferred.getAndSet(reason.ordinal(), 0);
+      if (n > 0) {
+        Seen seen = lastSeen.get(reason.ordinal());
+        note(reason, n, seen.topic(), seen.clientId(), seen.detail(), nowMillis);
+      }
+    }
     for (Map.Entry<Rejection, Pending> entry : pending.entrySet()) {
       Pending p = entry.getValue();
       if (p.count > 0 && nowMillis - p.lastReportMillis >= intervalMillis) {
@@ -98,9 +127,11 @@ public final class RejectionReporter {
     p.reported += count;
     p.lastReportMillis = nowMillis;
     String where =
-        p.topic == null ? "" : " (last on '" + p.topic + "' from client '" + p.clientId + "')";
+        p.topic != null
+            ? " (last on '" + p.topic + "' from client '" + p.clientId + "')"
+            : p.clientId != null ? " (last from client '" + p.clientId + "')" : "";
     String message =
-        count + " message(s) rejected as " + reason.value() + where + ": " + p.detail;
+        count + " " + reason.unit() + " rejected as " + reason.value() + where + ": " + p.detail;
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("reason", reason.value());
     details.put("count", count);
@@ -108,6 +139,8 @@ public final class RejectionReporter {
     details.put("interval_seconds", intervalMillis / 1000.0);
     if (p.topic != null) {
       details.put("topic", p.topic);
+    }
+    if (p.clientId != null) {
       details.put("client_id", p.clientId);
     }
     LOG.warn("{}", message);

@@ -33,7 +33,20 @@ class ConfigLoaderTest {
     assertThat(config.describeSource()).isEqualTo("embedded defaults");
     assertThat(config.gatewayId()).isEqualTo("floorgate");
     assertThat(config.broker())
-        .isEqualTo(new BrokerConfig("127.0.0.1", 1883, 65_536, Path.of("data/broker"), true));
+        .isEqualTo(
+            new BrokerConfig(
+                "127.0.0.1",
+                1883,
+                65_536,
+                Path.of("data/broker"),
+                true,
+                1000,
+                128,
+                1024,
+                0.0,
+                Duration.ofSeconds(10),
+                Optional.empty()));
+    assertThat(config.security()).isEqualTo(SecurityConfig.LOOPBACK_DEFAULTS);
     assertThat(config.rules())
         .isEqualTo(new RulesConfig(Path.of("config/rules.yaml"), List.of("twin/+/state"), true));
     assertThat(config.ingest())
@@ -42,7 +55,9 @@ class ConfigLoaderTest {
                 65_536,
                 List.of("twin/+/simulation"),
                 List.of("twin/+/optimization"),
-                Duration.ofSeconds(60)));
+                Duration.ofSeconds(60),
+                32,
+                10_000));
     assertThat(config.journal())
         .isEqualTo(
             new JournalConfig(
@@ -153,6 +168,13 @@ class ConfigLoaderTest {
                   max_payload_bytes: 1024
                   data_dir: /var/lib/floorgate/broker
                   persistence: false
+                  max_connections: 50
+                  max_client_id_length: 23
+                  max_topic_length: 200
+                  max_messages_per_second: 2.5
+                  connect_timeout: 3s
+                security:
+                  allow_anonymous: true
                 rules:
                   file: /etc/floorgate/rules.yaml
                   state_topics:
@@ -163,6 +185,8 @@ class ConfigLoaderTest {
                   simulation_topics: sim/+
                   optimization_topics: []
                   error_report_interval: 5m
+                  max_json_depth: 4
+                  max_json_tokens: 100
                 journal:
                   dir: /var/lib/floorgate/journal
                   retention_days: 0
@@ -183,13 +207,28 @@ class ConfigLoaderTest {
     assertThat(config.gatewayId()).isEqualTo("cell-7.a_b");
     assertThat(config.broker())
         .isEqualTo(
-            new BrokerConfig("0.0.0.0", 0, 1024, Path.of("/var/lib/floorgate/broker"), false));
+            new BrokerConfig(
+                "0.0.0.0",
+                0,
+                1024,
+                Path.of("/var/lib/floorgate/broker"),
+                false,
+                50,
+                23,
+                200,
+                2.5,
+                Duration.ofSeconds(3),
+                Optional.empty()));
+    assertThat(config.security())
+        .isEqualTo(
+            new SecurityConfig(Optional.empty(), Optional.empty(), Optional.of(true), true, false));
     assertThat(config.rules())
         .isEqualTo(
             new RulesConfig(
                 Path.of("/etc/floorgate/rules.yaml"), List.of("plant/+/state", "twin/#"), true));
     assertThat(config.ingest())
-        .isEqualTo(new IngestConfig(10, List.of("sim/+"), List.of(), Duration.ofMinutes(5)));
+        .isEqualTo(
+            new IngestConfig(10, List.of("sim/+"), List.of(), Duration.ofMinutes(5), 4, 100));
     assertThat(config.journal())
         .isEqualTo(
             new JournalConfig(
@@ -315,10 +354,15 @@ class ConfigLoaderTest {
             f + ":7:3: duplicate key 'port' (first at line 5)",
             f
                 + ":2:1: unknown key 'bogus'; allowed: EVENT_NOTIFICATION, admin, alerts, broker,"
-                + " gateway_id, ingest, journal, log, rules",
+                + " gateway_id, ingest, journal, log, rules, security",
             f
-                + ":6:3: unknown key 'broker.colour'; allowed: data_dir, host, max_payload_bytes,"
-                + " persistence, port",
+                + ":6:3: unknown key 'broker.colour'; allowed: connect_timeout, data_dir, host,"
+                + " max_client_id_length, max_connections, max_messages_per_second,"
+                + " max_payload_bytes, max_topic_length, persistence, port, tls",
+            f
+                + ":4:9: broker.host '0.0.0.0' is not a loopback address, so clients must log in"
+                + " there: set security.password_file (see docs/security.md), or"
+                + " security.allow_anonymous: true to let anyone in",
             f + ":5:9: broker.port must be an integer, but was 'abc'",
             f
                 + ":9:32: rules.state_topics: '#' must be the whole last level of a topic filter,"
@@ -337,7 +381,7 @@ class ConfigLoaderTest {
             f
                 + ":21:27: EVENT_NOTIFICATION.default_alert_severity: severity must be one of"
                 + " [info, warning, error, critical], but was 'fatal'");
-    assertThat(result.problems()).hasSize(13);
+    assertThat(result.problems()).hasSize(14);
     assertThat(result.problems()).allSatisfy(p -> assertThat(p.location().file()).isEqualTo(f));
     assertThatThrownBy(result::orThrow).isInstanceOf(ConfigException.class);
   }
@@ -594,6 +638,174 @@ class ConfigLoaderTest {
 
   // --- helpers ------------------------------------------------------------------------------
 
+  // --- security: fail closed ------------------------------------------------------------------
+
+  private static final String HASH =
+      "$7$101$LMUz9zqh3hB/vNSD$WWW2YWWK54oS7B4Ls9fWIQ0y2Wj4MEqPih7Dd2Q74T8aIdYqxztnJchZP0tDtHh5VJNc3gjKMe0QsFjKSGj28w==";
+
+  private static List<String> problems(ConfigLoader.Result result) {
+    return result.problems().stream().map(Problem::toString).toList();
+  }
+
+  @Test
+  void listenerOffLoopback_withPasswordFileAndAcl_readsBoth_andRefusesAnonymous() throws IOException {
+    Path passwd = write("passwd", "dev1:" + HASH + "\n");
+    Path acl = write("acl", "user dev1\ntopic write plant/dev1/#\n");
+
+    GatewayConfig config =
+        parse("broker:\n  host: 0.0.0.0\nsecurity:\n  password_file: %s\n  acl_file: %s\n"
+                .formatted(passwd, acl))
+            .orThrow();
+
+    assertThat(config.security().passwordFile().orElseThrow().users()).containsOnlyKeys("dev1");
+    assertThat(config.security().acl().orElseThrow().hasUser("dev1")).isTrue();
+    assertThat(config.security().allowAnonymous()).isEmpty();
+    assertThat(config.security().plainAnonymous()).isFalse();
+  }
+
+  @Test
+  void listenerOffLoopback_withoutAnyWayToLogIn_isAProblem_unlessAnonymousIsExplicit() {
+    assertThat(problems(parse("broker:\n  host: 0.0.0.0\n")))
+        .containsExactly(
+            "c.yaml:2:9: broker.host '0.0.0.0' is not a loopback address, so clients must log in"
+                + " there: set security.password_file (see docs/security.md), or"
+                + " security.allow_anonymous: true to let anyone in");
+    GatewayConfig open =
+        parse("broker:\n  host: 0.0.0.0\nsecurity:\n  allow_anonymous: true\n").orThrow();
+    assertThat(open.security().plainAnonymous()).isTrue();
+    assertThat(open.security().allowAnonymous()).contains(true);
+  }
+
+  @Test
+  void allowAnonymousFalse_withoutPasswordFile_isAProblem_evenOnLoopback() {
+    assertThat(problems(parse("security:\n  allow_anonymous: false\n")))
+        .containsExactly(
+            "c.yaml:2:20: security.allow_anonymous is false, but security.password_file is not"
+                + " set, so no client could log in on the plain listener");
+  }
+
+  @Test
+  void loopbackNames_areLoopback() {
+    for (String host : List.of("127.0.0.1", "127.0.1.1", "localhost", "::1")) {
+      assertThat(parse("broker:\n  host: '" + host + "'\n").ok()).as(host).isTrue();
+    }
+  }
+
+  @Test
+  void missingPasswordAndAclFiles_areProblemsNamingTheFiles_neverAnAllowAll() {
+    Path passwd = dir.resolve("missing/passwd");
+    Path acl = dir.resolve("missing/acl");
+
+    ConfigLoader.Result result =
+        parse("security:\n  password_file: %s\n  acl_file: %s\n".formatted(passwd, acl));
+
+    assertThat(result.config()).isEmpty();
+    assertThat(problems(result))
+        .satisfiesExactly(
+            p -> assertThat(p).startsWith("c.yaml:2:18: security.password_file '" + passwd
+                + "': cannot read the password file: NoSuchFileException"),
+            p -> assertThat(p).startsWith("c.yaml:3:13: security.acl_file '" + acl
+                + "': cannot read the ACL file: NoSuchFileException"));
+  }
+
+  @Test
+  void problemsInsidePasswordAndAclFiles_areListedWithTheirOwnLines_besideTheConfigsOwn()
+      throws IOException {
+    Path passwd = write("passwd", "ok:" + HASH + "\nplain:secret\n");
+    Path acl = write("acl", "user x\ntopic read a/#/b\n");
+
+    ConfigLoader.Result result =
+        parse("gateway_id: 'bad id'\nsecurity:\n  password_file: %s\n  acl_file: %s\n"
+            .formatted(passwd, acl));
+
+    assertThat(problems(result))
+        .containsExactlyInAnyOrder(
+            "c.yaml:1:13: gateway_id must be 1 to 64 letters, digits, '_', '.' or '-', but was"
+                + " 'bad id'",
+            passwd + ":2:7: user 'plain': the password is not hashed (plain text?); hash it with"
+                + " mosquitto_passwd -U FILE or floorgate passwd FILE USER",
+            acl + ":2:1: topic 'a/#/b': '#' must be the whole last level of a topic filter, but"
+                + " the filter is 'a/#/b'");
+    assertThat(result.problems().toString()).doesNotContain("secret");
+  }
+
+  @Test
+  void tlsSection_isCheckedWhenEnabled_everyMissingPieceNamed() {
+    assertThat(parse("broker:\n  tls:\n    enabled: false\n    port: 99999\n").ok())
+        .as("a disabled TLS section is not validated beyond its keys")
+        .isTrue();
+    assertThat(problems(parse("broker:\n  tls:\n    enabled: true\n")))
+        .containsExactly(
+            "c.yaml:3:5: broker.tls is enabled, so it needs cert_file and key_file (PEM) or"
+                + " keystore (PKCS#12)");
+    assertThat(problems(parse(
+            "broker:\n  tls:\n    enabled: true\n    cert_file: /nonexistent/server.crt\n"
+                + "    key_file: /nonexistent/server.key\n")))
+        .containsExactly(
+            "c.yaml:4:16: broker.tls: cannot read the certificate file /nonexistent/server.crt:"
+                + " no such file");
+    assertThat(problems(parse(
+            "broker:\n  tls:\n    enabled: true\n    keystore: /nonexistent/server.p12\n"
+                + "    client_auth: required\n")))
+        .containsExactly(
+            "c.yaml:5:18: broker.tls.client_auth is required, so broker.tls.ca_file must name the"
+                + " CA that signs client certificates");
+    assertThat(problems(parse(
+            "broker:\n  tls:\n    enabled: true\n    keystore: /x.p12\n    cert_file: /x.crt\n")))
+        .containsExactly(
+            "c.yaml:4:15: broker.tls: set either cert_file and key_file (PEM) or keystore"
+                + " (PKCS#12), not both");
+    assertThat(problems(parse("broker:\n  tls:\n    enabled: true\n    client_auth: sometimes\n"
+            + "    keystore: /nonexistent.p12\n    colour: red\n")))
+        .contains(
+            "c.yaml:6:5: unknown key 'broker.tls.colour'; allowed: ca_file, cert_file, client_auth,"
+                + " enabled, host, key_file, keystore, keystore_password, port",
+            "c.yaml:4:18: broker.tls.client_auth: client_auth must be one of [none, optional,"
+                + " required], but was 'sometimes'");
+  }
+
+  @Test
+  void keystorePassword_isNeverPrinted() {
+    TlsConfig tls =
+        new TlsConfig("h", 1, Optional.empty(), Optional.empty(), Optional.of(Path.of("k.p12")),
+            "hunter2", Optional.empty(), io.floorgate.gateway.broker.security.ClientAuth.NONE);
+
+    assertThat(tls.toString()).doesNotContain("hunter2").contains("keystorePassword=***");
+  }
+
+  @Test
+  void newLimits_areRangeChecked() {
+    assertThat(problems(parse(
+            "broker:\n  max_connections: 0\n  max_client_id_length: 70000\n"
+                + "  max_topic_length: 0\n  max_messages_per_second: -1\n  connect_timeout: 0\n"
+                + "ingest:\n  max_json_depth: 0\n  max_json_tokens: 0\n")))
+        .containsExactlyInAnyOrder(
+            "c.yaml:2:20: broker.max_connections must be in [1, 1000000], but was 0",
+            "c.yaml:3:25: broker.max_client_id_length must be in [1, 65535], but was 70000",
+            "c.yaml:4:21: broker.max_topic_length must be in [1, 65535], but was 0",
+            "c.yaml:5:28: broker.max_messages_per_second must be >= 0 (0 = no limit), but was -1.0",
+            "c.yaml:6:20: broker.connect_timeout must be > 0, but was 0",
+            "c.yaml:8:19: ingest.max_json_depth must be in [1, 1000], but was 0",
+            "c.yaml:9:20: ingest.max_json_tokens must be in [1, 100000000], but was 0");
+  }
+
+  @Test
+  void shippedExampleGatewayYaml_loads_withItsPasswordAndAclFiles() throws IOException {
+    Path examples = shippedGatewayYaml().getParent().resolve("examples");
+    String yaml =
+        Files.readString(examples.resolve("gateway.yaml"))
+            .replace("/etc/floorgate/passwd", examples.resolve("passwd").toString())
+            .replace("/etc/floorgate/acl", examples.resolve("acl").toString());
+
+    GatewayConfig config = ConfigLoader.parse(yaml, "examples/gateway.yaml", Optional.empty()).orThrow();
+
+    assertThat(config.broker().host()).isEqualTo("0.0.0.0");
+    assertThat(config.security().plainAnonymous()).isFalse();
+    assertThat(config.security().passwordFile().orElseThrow().users())
+        .containsOnlyKeys("admin", "scada", "press-7", "press-8");
+    assertThat(config.security().acl().orElseThrow().userNames()).containsExactly("scada", "admin");
+  }
+
   private static ConfigLoader.Result parse(String yaml) {
     return ConfigLoader.parse(yaml, "c.yaml", Optional.empty());
   }
@@ -622,6 +834,7 @@ class ConfigLoaderTest {
         Optional.empty(),
         c.gatewayId(),
         c.broker(),
+        c.security(),
         c.rules(),
         c.ingest(),
         c.journal(),

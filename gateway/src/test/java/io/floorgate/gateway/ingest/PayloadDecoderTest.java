@@ -1,6 +1,7 @@
 package io.floorgate.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -177,14 +178,36 @@ class PayloadDecoderTest {
   }
 
   @Test
-  void nestingDeeperThan32_isNotJson() {
+  void nestingDeeperThan32_isTooComplex() {
     assertThat(decoder.decode(bytes("[".repeat(32) + "]".repeat(32))))
         .isInstanceOf(Decoded.Json.class);
-    assertThat(rejected("[".repeat(33) + "]".repeat(33))).isEqualTo(Rejection.NOT_JSON);
-    assertThat(rejected("{\"a\":".repeat(33) + "1" + "}".repeat(33))).isEqualTo(Rejection.NOT_JSON);
+    assertThat(rejected("[".repeat(33) + "]".repeat(33))).isEqualTo(Rejection.TOO_COMPLEX);
+    assertThat(rejected("{\"a\":".repeat(33) + "1" + "}".repeat(33)))
+        .isEqualTo(Rejection.TOO_COMPLEX);
     // Unclosed and far deeper than any stack should be asked to go.
-    assertThat(rejected("[".repeat(MAX))).isEqualTo(Rejection.NOT_JSON);
-    assertThat(rejected("{\"a\":".repeat(MAX / 5))).isEqualTo(Rejection.NOT_JSON);
+    assertThat(rejected("[".repeat(MAX))).isEqualTo(Rejection.TOO_COMPLEX);
+    assertThat(rejected("{\"a\":".repeat(MAX / 5))).isEqualTo(Rejection.TOO_COMPLEX);
+  }
+
+  @Test
+  void configuredDepthAndTokenLimits_areEnforced_andNamedInTheDetail() {
+    PayloadDecoder strict = new PayloadDecoder(MAX, 2, 7);
+
+    assertThat(strict.decode(bytes("{\"a\": {\"b\": 1}}"))).isInstanceOf(Decoded.Json.class);
+    Decoded deep = strict.decode(bytes("{\"a\": {\"b\": [1]}}"));
+    assertThat(deep).isInstanceOf(Decoded.Rejected.class);
+    assertThat(((Decoded.Rejected) deep).reason()).isEqualTo(Rejection.TOO_COMPLEX);
+    assertThat(((Decoded.Rejected) deep).detail()).contains("deeper than 2 levels", "7 tokens");
+    // {"a":1,"b":2,"c":3} is 8 tokens: { a 1 b 2 c 3 }
+    Decoded wide = strict.decode(bytes("{\"a\": 1, \"b\": 2, \"c\": 3}"));
+    assertThat(((Decoded.Rejected) wide).reason()).isEqualTo(Rejection.TOO_COMPLEX);
+  }
+
+  @Test
+  void nonPositiveLimits_areRefusedNamingThem() {
+    assertThatThrownBy(() -> new PayloadDecoder(10, 0, 5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxDepth=0");
   }
 
   @Test
@@ -278,6 +301,65 @@ class PayloadDecoderTest {
   }
 
   // --- robustness ---------------------------------------------------------------------------
+
+  /**
+   * Property, over seeded random JSON documents: a document within the depth and token limits
+   * decodes; one beyond either is too_complex; nothing else happens, nothing throws.
+   */
+  @Test
+  void arbitraryJson_decodesExactlyWhenWithinTheLimits() {
+    Random random = new Random(77);
+    PayloadDecoder limited = new PayloadDecoder(MAX, 6, 60);
+    int within = 0;
+    int beyond = 0;
+    for (int i = 0; i < 5_000; i++) {
+      int[] tokens = {0};
+      int[] depth = {0};
+      String json = randomJson(random, 0, depth, tokens);
+      Decoded decoded = limited.decode(bytes(json));
+      if (depth[0] <= 6 && tokens[0] <= 60) {
+        within++;
+        assertThat(decoded).as(json).isInstanceOf(Decoded.Json.class);
+      } else {
+        beyond++;
+        assertThat(decoded).as(json).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason()).as(json).isEqualTo(Rejection.TOO_COMPLEX);
+      }
+    }
+    // The generator must exercise both sides of the limits (5,000 documents: about 4,700 and 300).
+    assertThat(within).isGreaterThan(1_000);
+    assertThat(beyond).isGreaterThan(200);
+  }
+
+  /** A random JSON value; counts its tokens (as Jackson does) and its deepest nesting. */
+  private static String randomJson(Random random, int level, int[] depth, int[] tokens) {
+    int pick = random.nextInt(level >= 9 ? 4 : 7);
+    if (pick >= 4) {
+      boolean object = pick != 4;
+      depth[0] = Math.max(depth[0], level + 1);
+      tokens[0] += 2; // start and end
+      StringBuilder out = new StringBuilder(object ? "{" : "[");
+      int n = random.nextInt(5);
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        if (object) {
+          tokens[0]++; // the field name
+          out.append("\"k").append(i).append("\":");
+        }
+        out.append(randomJson(random, level + 1, depth, tokens));
+      }
+      return out.append(object ? "}" : "]").toString();
+    }
+    tokens[0]++;
+    return switch (pick) {
+      case 0 -> Integer.toString(random.nextInt(1000) - 500);
+      case 1 -> Double.toString(random.nextDouble() * 100);
+      case 2 -> "\"s" + random.nextInt(100) + "\"";
+      default -> random.nextBoolean() ? "true" : "null";
+    };
+  }
 
   /**
    * Random bytes and mutations of valid payloads: decode, valueAt, seq and timestamp always give

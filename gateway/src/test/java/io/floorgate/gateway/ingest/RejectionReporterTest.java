@@ -226,4 +226,48 @@ class RejectionReporterTest {
         .containsEntry("topic", "alerts/ack")
         .containsEntry("client_id", "scada");
   }
+
+  @Test
+  void countLater_fromOtherThreads_countsAtOnce_andReportsOnTheNextFlush_withTheLatestDetail()
+      throws Exception {
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      int n = t;
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 250; i++) {
+                  reporter.countLater(
+                      Rejection.WRONG_PASSWORD, null, "c" + n, "login as 'u' refused: wrong password");
+                }
+              },
+              "test-counter-" + t);
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+
+    assertThat(reporter.total(Rejection.WRONG_PASSWORD)).isEqualTo(1000);
+    assertThat(published).isEmpty();
+    reporter.flush(T0);
+    reporter.flush(T0 + 1);
+
+    assertThat(published).hasSize(1);
+    assertThat(published.get(0).message())
+        .startsWith("Error: RejectedInput - 1000 login(s) rejected as wrong_password (last from client 'c")
+        .endsWith("): login as 'u' refused: wrong password");
+    assertThat(published.get(0).details())
+        .containsEntry("count", 1000L)
+        .doesNotContainKey("topic")
+        .containsKey("client_id");
+
+    reporter.countLater(Rejection.PUBLISH_DENIED, "alerts/x", "dev", "denied");
+    reporter.flush(T0 + 2);
+    assertThat(published).hasSize(2);
+    assertThat(published.get(1).message())
+        .isEqualTo(
+            "Error: RejectedInput - 1 message(s) rejected as publish_denied (last on 'alerts/x'"
+                + " from client 'dev'): denied");
+  }
 }

@@ -1,0 +1,65 @@
+package io.floorgate.gateway.broker;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * One-time passes from the front door to Moquette. The front door authenticates a client (password,
+ * certificate or anonymous), then forwards its CONNECT to Moquette's loopback-only listener with
+ * the user name it established and a fresh ticket as password. Moquette's authenticator accepts a
+ * CONNECT only with an unexpired ticket issued for that user name, and only once; so nothing that
+ * reaches Moquette's port without passing the front door gets in. Thread-safe.
+ */
+final class Tickets {
+  private static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final int PURGE_EVERY = 256;
+
+  private record Pass(String user, long expiresAtNanos) {}
+
+  private final SecureRandom random = new SecureRandom();
+  private final ConcurrentHashMap<String, Pass> open = new ConcurrentHashMap<>();
+  private final AtomicLong issued = new AtomicLong();
+  private final LongSupplier nanoTime;
+
+  Tickets() {
+    this(System::nanoTime);
+  }
+
+  Tickets(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+  }
+
+  /** A new single-use ticket for {@code user} ({@code ""} = anonymous), as password bytes. */
+  byte[] issue(String user) {
+    byte[] raw = new byte[32];
+    random.nextBytes(raw);
+    String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    long now = nanoTime.getAsLong();
+    open.put(ticket, new Pass(user, now + TTL_NANOS));
+    if (issued.incrementAndGet() % PURGE_EVERY == 0) {
+      open.values().removeIf(p -> now - p.expiresAtNanos() > 0);
+    }
+    return ticket.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** True, once, when {@code password} is an unexpired ticket issued for {@code user}. */
+  boolean redeem(String user, byte @org.jspecify.annotations.Nullable [] password) {
+    if (password == null || password.length != 43) {
+      return false;
+    }
+    Pass pass = open.remove(new String(password, StandardCharsets.US_ASCII));
+    return pass != null
+        && pass.user().equals(user)
+        && nanoTime.getAsLong() - pass.expiresAtNanos() < 0;
+  }
+
+  /** Tickets issued and not yet redeemed or purged. */
+  int outstanding() {
+    return open.size();
+  }
+}
