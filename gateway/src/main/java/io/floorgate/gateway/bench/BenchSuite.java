@@ -235,10 +235,94 @@ public final class BenchSuite {
     return Tables.markdown(rows, 3);
   }
 
-  /** The whole report as Markdown: machine, runs, targets. */
+  /** The whole report as Markdown: this machine, runs, targets. */
   public static String markdown(List<RunRecord> records, List<Verdict> verdicts) {
-    return "Machine: " + machine().get("summary") + "\n\n" + RunRecord.table(records) + "\n"
+    return markdown(String.valueOf(machine().get("summary")), records, verdicts);
+  }
+
+  /** The whole report as Markdown: machine, runs, targets. */
+  public static String markdown(String machine, List<RunRecord> records, List<Verdict> verdicts) {
+    return "Machine: " + machine + "\n\n" + RunRecord.table(records) + "\n"
         + verdictTable(verdicts);
+  }
+
+  /**
+   * Suites written by {@link #toMap} (read back from JSON) as one: their runs together, the
+   * targets judged again from all of them. For a suite run in parts (one {@code --runs} list
+   * after the other) on a machine that others share. The parts must have the same base load and
+   * target JVM options, and no run twice; the machine is the first part's.
+   *
+   * @throws IllegalArgumentException when they do not fit together or a file is not a suite
+   */
+  public static Report combine(List<Map<String, ?>> suites) {
+    if (suites.isEmpty()) {
+      throw new IllegalArgumentException("suites must not be empty");
+    }
+    Map<String, ?> first = suites.get(0);
+    List<RunRecord> records = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < suites.size(); i++) {
+      Map<String, ?> suite = suites.get(i);
+      for (String key : List.of("base_load", "target_jvm_args")) {
+        if (!java.util.Objects.equals(suite.get(key), first.get(key))) {
+          throw new IllegalArgumentException(
+              "part " + (i + 1) + " must have the first part's " + key + " " + first.get(key)
+                  + ", but had " + suite.get(key));
+        }
+      }
+      if (!(suite.get("runs") instanceof List<?> runs)) {
+        throw new IllegalArgumentException("part " + (i + 1) + " has no runs");
+      }
+      for (Object run : runs) {
+        if (!(run instanceof Map<?, ?> map)) {
+          throw new IllegalArgumentException("part " + (i + 1) + ": a run must be an object");
+        }
+        @SuppressWarnings("unchecked")
+        RunRecord record = RunRecord.fromMap((Map<String, ?>) map);
+        if (names.contains(record.name())) {
+          throw new IllegalArgumentException("run " + record.name() + " is in more than one part");
+        }
+        names.add(record.name());
+        records.add(record);
+      }
+    }
+    Map<String, ?> baseLoad = LoadResult.section(first, "base_load");
+    LoadSpec base =
+        LoadSpec.defaults()
+            .withShape(
+                (int) LoadResult.whole(baseLoad, "devices"),
+                (int) LoadResult.whole(baseLoad, "sensors_per_device"));
+    List<Verdict> verdicts = verdicts(records, base);
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("machine", first.get("machine"));
+    map.put("target_jvm_args", first.get("target_jvm_args"));
+    map.put("base_load", baseLoad);
+    map.put("parts", suites.size());
+    map.put("runs", records.stream().map(RunRecord::toMap).toList());
+    map.put("targets", verdictMaps(verdicts));
+    String machine =
+        first.get("machine") instanceof Map<?, ?> m ? String.valueOf(m.get("summary")) : "?";
+    return new Report(markdown(machine, records, verdicts), map);
+  }
+
+  /**
+   * A suite's report.
+   *
+   * @param markdown the tables
+   * @param json every number, as plain maps
+   */
+  public record Report(String markdown, Map<String, Object> json) {}
+
+  private static List<Map<String, Object>> verdictMaps(List<Verdict> verdicts) {
+    List<Map<String, Object>> judged = new ArrayList<>();
+    for (Verdict v : verdicts) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("target", v.target());
+      entry.put("measured", v.measured());
+      entry.put("met", v.met());
+      judged.add(entry);
+    }
+    return judged;
   }
 
   /** The whole report as plain maps, for JSON. */
@@ -254,15 +338,7 @@ public final class BenchSuite {
         "warmup_s", base.warmup().toSeconds(),
         "duration_s", base.duration().toSeconds()));
     map.put("runs", records.stream().map(RunRecord::toMap).toList());
-    List<Map<String, Object>> judged = new ArrayList<>();
-    for (Verdict v : verdicts) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("target", v.target());
-      entry.put("measured", v.measured());
-      entry.put("met", v.met());
-      judged.add(entry);
-    }
-    map.put("targets", judged);
+    map.put("targets", verdictMaps(verdicts));
     return map;
   }
 

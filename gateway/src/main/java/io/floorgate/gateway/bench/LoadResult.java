@@ -1,7 +1,9 @@
 package io.floorgate.gateway.bench;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,8 +79,11 @@ public record LoadResult(
     load.put("rate", spec.rate());
     load.put("qos", spec.qos());
     load.put("breach_fraction", spec.breachFraction());
+    load.put("threshold", spec.threshold());
+    load.put("expect_alerts", spec.expectAlerts());
     load.put("warmup_s", spec.warmup().toMillis() / 1000.0);
     load.put("duration_s", spec.duration().toMillis() / 1000.0);
+    load.put("drain_timeout_s", spec.drainTimeout().toMillis() / 1000.0);
     load.put("seed", spec.seed());
 
     Map<String, Object> sent = new LinkedHashMap<>();
@@ -134,6 +139,126 @@ public record LoadResult(
     map.put("alerts", alertMap);
     map.put("resources", cpu);
     return map;
+  }
+
+  /**
+   * A result back from {@link #toMap} (as read from JSON): what {@code floorgate bench report}
+   * combines. Rounded as {@code toMap} rounds.
+   *
+   * @throws IllegalArgumentException naming the first key that is missing or of the wrong type
+   */
+  static LoadResult fromMap(Map<String, ?> map) {
+    Map<String, ?> load = section(map, "load");
+    Map<String, ?> sent = section(map, "sent");
+    Map<String, ?> alerts = section(map, "alerts");
+    Map<String, ?> latency = section(alerts, "latency_ms");
+    Map<String, ?> cpu = section(map, "resources");
+    LoadSpec spec =
+        new LoadSpec(
+            (int) whole(load, "devices"),
+            (int) whole(load, "sensors_per_device"),
+            (int) whole(load, "rate"),
+            seconds(load, "warmup_s"),
+            seconds(load, "duration_s"),
+            (int) whole(load, "qos"),
+            number(load, "breach_fraction"),
+            number(load, "threshold"),
+            flag(load, "expect_alerts"),
+            seconds(load, "drain_timeout_s"),
+            whole(load, "seed"));
+    Object firstFailure = sent.get("first_failure");
+    double peakRss = number(cpu, "target_peak_rss_mib");
+    double maxRss = number(cpu, "target_max_sampled_rss_mib");
+    return new LoadResult(
+        spec,
+        whole(sent, "published"),
+        whole(sent, "completed"),
+        whole(sent, "failed"),
+        firstFailure == null ? null : firstFailure.toString(),
+        whole(sent, "measured_messages"),
+        number(sent, "measured_s"),
+        number(sent, "achieved_rate"),
+        number(sent, "max_schedule_lag_ms"),
+        number(alerts, "drain_ms"),
+        new AlertLedger.Summary(
+            whole(alerts, "breaches"),
+            whole(alerts, "measured_breaches"),
+            whole(alerts, "matched"),
+            whole(alerts, "missing"),
+            whole(alerts, "duplicates"),
+            whole(alerts, "false_alerts"),
+            whole(alerts, "clears_expected"),
+            whole(alerts, "clears_matched"),
+            whole(alerts, "clears_missing"),
+            whole(alerts, "unmatched_clears"),
+            wholes(alerts, "other_events"),
+            new AlertLedger.Latency(
+                whole(latency, "samples"),
+                number(latency, "p50"),
+                number(latency, "p95"),
+                number(latency, "p99"),
+                number(latency, "max"))),
+        whole(alerts, "received"),
+        number(cpu, "target_cpu_s"),
+        number(cpu, "target_system_cpu_s"),
+        numbers(cpu, "target_threads_cpu_s"),
+        number(cpu, "harness_cpu_s"),
+        numbers(cpu, "harness_threads_cpu_s"),
+        Double.isNaN(peakRss) ? -1 : Math.round(peakRss * 1024),
+        Double.isNaN(maxRss) ? 0 : Math.round(maxRss * 1024));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, ?> section(Map<String, ?> map, String key) {
+    if (map.get(key) instanceof Map<?, ?> section) {
+      return (Map<String, ?>) section;
+    }
+    throw new IllegalArgumentException(key + " must be an object, but was " + map.get(key));
+  }
+
+  /** A number; NaN for null (how {@link #round} writes NaN). */
+  static double number(Map<String, ?> map, String key) {
+    if (!map.containsKey(key)) {
+      throw new IllegalArgumentException(key + " is missing");
+    }
+    Object value = map.get(key);
+    if (value == null) {
+      return Double.NaN;
+    }
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    throw new IllegalArgumentException(key + " must be a number, but was " + value);
+  }
+
+  static long whole(Map<String, ?> map, String key) {
+    if (map.get(key) instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.longValue();
+    }
+    throw new IllegalArgumentException(key + " must be a whole number, but was " + map.get(key));
+  }
+
+  private static boolean flag(Map<String, ?> map, String key) {
+    if (map.get(key) instanceof Boolean b) {
+      return b;
+    }
+    throw new IllegalArgumentException(key + " must be true or false, but was " + map.get(key));
+  }
+
+  private static Duration seconds(Map<String, ?> map, String key) {
+    return Duration.ofMillis(Math.round(number(map, key) * 1000));
+  }
+
+  private static Map<String, Double> numbers(Map<String, ?> map, String key) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    section(map, key).forEach((k, v) -> out.put(k, number(section(map, key), k)));
+    return out;
+  }
+
+  private static Map<String, Long> wholes(Map<String, ?> map, String key) {
+    Map<String, Long> out = new TreeMap<>();
+    section(map, key).forEach((k, v) -> out.put(k, whole(section(map, key), k)));
+    return out;
   }
 
   /** {@code value} rounded to {@code decimals}; null for NaN (JSON has no NaN). */

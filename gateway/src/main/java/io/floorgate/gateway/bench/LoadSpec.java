@@ -91,6 +91,11 @@ public record LoadSpec(
         breachFraction, threshold, expectAlerts, drainTimeout, seed);
   }
 
+  public LoadSpec withShape(int newDevices, int newSensorsPerDevice) {
+    return new LoadSpec(newDevices, newSensorsPerDevice, rate, warmup, duration, qos,
+        breachFraction, threshold, expectAlerts, drainTimeout, seed);
+  }
+
   public LoadSpec withExpectAlerts(boolean expect) {
     return new LoadSpec(devices, sensorsPerDevice, rate, warmup, duration, qos, breachFraction,
         threshold, expect, drainTimeout, seed);

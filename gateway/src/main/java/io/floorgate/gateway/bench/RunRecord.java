@@ -101,6 +101,32 @@ public record RunRecord(
     return map;
   }
 
+  /**
+   * A record back from {@link #toMap} (as read from JSON).
+   *
+   * @throws IllegalArgumentException naming the first key that is missing or of the wrong type
+   */
+  public static RunRecord fromMap(Map<String, ?> map) {
+    if (!(map.get("name") instanceof String name) || !(map.get("target") instanceof String target)) {
+      throw new IllegalArgumentException(
+          "a run must have a name and a target, but had " + map.get("name") + ", " + map.get("target"));
+    }
+    return new RunRecord(
+        name,
+        target,
+        map.get("rules") == null ? -1 : (int) LoadResult.whole(map, "rules"),
+        LoadResult.fromMap(map),
+        LoadResult.number(map, "startup_ms"),
+        orMinusOne(map, "reported_startup_ms"),
+        orMinusOne(map, "live_heap_bytes"),
+        orMinusOne(map, "target_warnings"),
+        (int) orMinusOne(map, "target_exit_code"));
+  }
+
+  private static long orMinusOne(Map<String, ?> map, String key) {
+    return map.get(key) == null ? -1 : LoadResult.whole(map, key);
+  }
+
   /** The record's value for {@code column}, or null (used by verdicts). */
   static @Nullable Double value(@Nullable RunRecord record, String what) {
     if (record == null) {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -49,6 +50,7 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       BenchCommand.SuiteCommand.class,
+      BenchCommand.ReportCommand.class,
       BenchCommand.RulesCommand.class,
       BenchCommand.BrokerCommand.class
     })
@@ -275,6 +277,54 @@ final class BenchCommand implements Callable<Integer> {
         Files.writeString(markdown, report, StandardCharsets.UTF_8);
       }
       return writeJson(json, BenchSuite.toMap(records, verdicts, base, load.targetJvmArgs()), out, err);
+    }
+  }
+
+  /** {@code floorgate bench report}: suites run in parts, as one table with the targets judged. */
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Combine the JSON files of a suite run in parts (bench suite --runs ... --json FILE, one",
+        "part after the other) into one table, and judge the targets from all the runs."
+      })
+  static final class ReportCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "JSON", description = "Suite JSON files.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write every number as JSON ('-' for standard output).")
+    @Nullable String json;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the tables to FILE.")
+    @Nullable Path markdown;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      ObjectMapper mapper = new ObjectMapper();
+      List<Map<String, ?>> suites = new ArrayList<>();
+      BenchSuite.Report report;
+      try {
+        for (Path file : files) {
+          @SuppressWarnings("unchecked")
+          Map<String, ?> suite = mapper.readValue(file.toFile(), Map.class);
+          suites.add(suite);
+        }
+        report = BenchSuite.combine(suites);
+        if (markdown != null) {
+          Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        err.println("cannot report " + files + ": " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+      out.print(report.markdown());
+      out.flush();
+      return writeJson(json, report.json(), out, err);
     }
   }
 
