@@ -74,7 +74,8 @@ public final class Broker implements MessagePublisher, AutoCloseable {
 
   private final BrokerConfig config;
   private final SecurityConfig security;
-  private final MessageSink sink;
+  /** Null for {@link #bare}: no interceptor. */
+  private final @Nullable MessageSink sink;
   private final RefusalSink refusals;
   private final Clock clock;
   private final Server server = new Server();
@@ -100,6 +101,16 @@ public final class Broker implements MessagePublisher, AutoCloseable {
       MessageSink sink,
       RefusalSink refusals,
       Clock clock) {
+    this(sink, config, security, refusals, clock);
+  }
+
+  /** With no sink: {@link #bare}. */
+  private Broker(
+      @Nullable MessageSink sink,
+      BrokerConfig config,
+      SecurityConfig security,
+      RefusalSink refusals,
+      Clock clock) {
     this.config = config;
     this.security = security;
     this.sink = sink;
@@ -120,6 +131,17 @@ public final class Broker implements MessagePublisher, AutoCloseable {
             refusals);
   }
 
+  /**
+   * Moquette alone, configured as Floorgate configures it (persistence, autosave, packet limit,
+   * one interceptor thread), listening itself on the configured address with anonymous clients
+   * allowed: no front door, no ACL or limits, no interceptor, so nothing is copied out or
+   * evaluated. What the broker alone costs: the floor that {@code floorgate bench} compares the
+   * gateway with. Not for production (it authenticates nobody).
+   */
+  public static Broker bare(BrokerConfig config, Clock clock) {
+    return new Broker(null, config, SecurityConfig.LOOPBACK_DEFAULTS, RefusalSink.NONE, clock);
+  }
+
   private int maxPacketBytes() {
     return (int) Math.min(Integer.MAX_VALUE, (long) config.maxPayloadBytes() + PACKET_OVERHEAD);
   }
@@ -132,9 +154,13 @@ public final class Broker implements MessagePublisher, AutoCloseable {
    */
   public void start() {
     MoquetteLogFilter.install();
+    if (sink == null) {
+      startBare();
+      return;
+    }
     MoquetteLogFilter.register(refusals);
     try {
-      startMoquette();
+      startMoquette(sink);
       openListeners();
     } catch (RuntimeException e) {
       close();
@@ -154,16 +180,34 @@ public final class Broker implements MessagePublisher, AutoCloseable {
         security.acl().map(Object::toString).orElse("none (every client may use every topic)"));
   }
 
-  private void startMoquette() {
+  /** {@link #bare}: Moquette on the configured address, no front door, no interceptor. */
+  private void startBare() {
+    Properties props = moquetteProperties(config.host(), config.port(), true);
+    try {
+      server.startServer(new MemoryConfig(props), List.of());
+      moquetteRunning = true;
+      port = awaitBoundPort();
+    } catch (IOException | RuntimeException e) {
+      stopQuietly();
+      throw new IllegalStateException(
+          "cannot start bare Moquette on " + config.host() + ":" + config.port() + ": "
+              + rootMessage(e),
+          e);
+    }
+    running = true;
+    LOG.info("MQTT listener on {}:{} (bare Moquette: no front door, no interceptor)",
+        config.host(), port);
+  }
+
+  /** Moquette's settings, the same for the gateway and {@link #bare}. */
+  private Properties moquetteProperties(String host, int listenPort, boolean allowAnonymous) {
     Properties props = new Properties();
-    // Moquette listens on loopback only; clients come through the front door.
-    props.setProperty(IConfig.HOST_PROPERTY_NAME, "127.0.0.1");
-    props.setProperty(IConfig.PORT_PROPERTY_NAME, "0");
+    props.setProperty(IConfig.HOST_PROPERTY_NAME, host);
+    props.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(listenPort));
     props.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
     props.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, Boolean.toString(config.persistence()));
     props.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, config.dataDir().toAbsolutePath() + "/");
-    // Every client carries a ticket from the front door, anonymous ones included.
-    props.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "false");
+    props.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, Boolean.toString(allowAnonymous));
     // MQTT 3.1.1 lets a clean-session client send an empty id (mosquitto_pub does).
     props.setProperty("allow_zero_byte_client_id", "true");
     props.setProperty(IConfig.NETTY_MAX_BYTES_PROPERTY_NAME, Integer.toString(maxPacketBytes()));
@@ -180,7 +224,14 @@ public final class Broker implements MessagePublisher, AutoCloseable {
             "cannot create broker data directory " + config.dataDir() + ": " + e, e);
       }
     }
-    List<InterceptHandler> handlers = List.of(new Interceptor());
+    return props;
+  }
+
+  private void startMoquette(MessageSink sink) {
+    // Moquette listens on loopback only; clients come through the front door. Every client
+    // carries a ticket from the front door, anonymous ones included.
+    Properties props = moquetteProperties("127.0.0.1", 0, false);
+    List<InterceptHandler> handlers = List.of(new Interceptor(sink));
     IAuthenticator authenticator =
         (clientId, username, password) -> username != null && tickets.redeem(username, password);
     ISslContextCreator noMoquetteTls =
@@ -408,6 +459,12 @@ public final class Broker implements MessagePublisher, AutoCloseable {
 
   /** Copies each publish out of Moquette's buffer and hands it on at once. */
   private final class Interceptor extends AbstractInterceptHandler {
+    private final MessageSink sink;
+
+    Interceptor(MessageSink sink) {
+      this.sink = sink;
+    }
+
     @Override
     public String getID() {
       return "floorgate-ingest";

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       RulesCommand.class,
       BridgeCommand.class,
-      PasswdCommand.class
+      PasswdCommand.class,
+      BenchCommand.class
     })
 public final class FloorgateCommand implements Callable<Integer> {
   /** Returned by {@code run} when the gateway started: main must not exit. */

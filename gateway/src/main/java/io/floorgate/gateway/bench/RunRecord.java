@@ -1,0 +1,147 @@
+package io.floorgate.gateway.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One row of the benchmark table: a load against one target.
+ *
+ * @param name the run's name ({@code floorgate-5k})
+ * @param target {@code floorgate}, {@code moquette} or {@code external}
+ * @param rules rules the target had (-1 when unknown: an external target)
+ * @param result what the load measured
+ * @param startupMillis from spawning the target's JVM to its first CONNACK; NaN when not started
+ *     here
+ * @param reportedStartupMillis what Floorgate logged as its own start-up; -1 when nothing
+ * @param liveHeapBytes the target's live heap right after start-up (after a full GC); -1 when
+ *     unknown
+ * @param warnings WARN and ERROR lines the target logged; -1 when unknown
+ * @param exitCode the target's exit code after SIGTERM (143 is a clean stop); -1 when unknown
+ */
+public record RunRecord(
+    String name,
+    String target,
+    int rules,
+    LoadResult result,
+    double startupMillis,
+    long reportedStartupMillis,
+    long liveHeapBytes,
+    long warnings,
+    int exitCode) {
+
+  /** The table's columns. */
+  static final List<String> COLUMNS =
+      List.of(
+          "run", "target", "rules", "QoS", "rate", "achieved", "breaches", "matched", "missing",
+          "dup", "false", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU s/1k msg", "cores",
+          "peak RSS MiB", "start-up ms", "live heap MiB");
+
+  List<String> cells() {
+    LoadResult r = result;
+    AlertLedger.Summary a = r.alerts();
+    boolean alerts = r.spec().expectAlerts();
+    List<String> cells = new ArrayList<>();
+    cells.add(name);
+    cells.add(target);
+    cells.add(rules < 0 ? "?" : String.format(Locale.ROOT, "%,d", rules));
+    cells.add(Integer.toString(r.spec().qos()));
+    cells.add(String.format(Locale.ROOT, "%,d", r.spec().rate()));
+    cells.add(String.format(Locale.ROOT, "%,.0f", r.achievedRate()));
+    cells.add(String.format(Locale.ROOT, "%,d", a.breaches()));
+    cells.add(alerts ? String.format(Locale.ROOT, "%,d", a.matched()) : "–");
+    cells.add(alerts ? Long.toString(a.missing()) : "–");
+    cells.add(alerts ? Long.toString(a.duplicates()) : "–");
+    cells.add(alerts ? Long.toString(a.falseAlerts()) : "–");
+    cells.add(alerts ? millis(a.latency().p50()) : "–");
+    cells.add(alerts ? millis(a.latency().p95()) : "–");
+    cells.add(alerts ? millis(a.latency().p99()) : "–");
+    cells.add(alerts ? millis(a.latency().max()) : "–");
+    cells.add(number(r.targetCpuPerThousand(), "%.4f"));
+    cells.add(number(r.targetCores(), "%.2f"));
+    cells.add(r.targetPeakRssKib() < 0 ? "?" : number(r.targetPeakRssKib() / 1024.0, "%.0f"));
+    cells.add(number(startupMillis, "%.0f"));
+    cells.add(liveHeapBytes < 0 ? "?" : number(liveHeapBytes / 1048576.0, "%.1f"));
+    return cells;
+  }
+
+  private static String millis(double value) {
+    return number(value, value < 10 ? "%.2f" : "%.1f");
+  }
+
+  private static String number(double value, String format) {
+    return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "?";
+  }
+
+  /** A Markdown table of {@code records} (readable as plain text too). */
+  public static String table(List<RunRecord> records) {
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(COLUMNS);
+    for (RunRecord record : records) {
+      rows.add(record.cells());
+    }
+    return Tables.markdown(rows, 2);
+  }
+
+  /** The row as plain maps and numbers, for JSON. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("name", name);
+    map.put("target", target);
+    map.put("rules", rules < 0 ? null : rules);
+    map.put("startup_ms", LoadResult.round(startupMillis, 1));
+    map.put("reported_startup_ms", reportedStartupMillis < 0 ? null : reportedStartupMillis);
+    map.put("live_heap_bytes", liveHeapBytes < 0 ? null : liveHeapBytes);
+    map.put("target_warnings", warnings < 0 ? null : warnings);
+    map.put("target_exit_code", exitCode < 0 ? null : exitCode);
+    map.putAll(result.toMap());
+    return map;
+  }
+
+  /**
+   * A record back from {@link #toMap} (as read from JSON).
+   *
+   * @throws IllegalArgumentException naming the first key that is missing or of the wrong type
+   */
+  public static RunRecord fromMap(Map<String, ?> map) {
+    if (!(map.get("name") instanceof String name) || !(map.get("target") instanceof String target)) {
+      throw new IllegalArgumentException(
+          "a run must have a name and a target, but had " + map.get("name") + ", " + map.get("target"));
+    }
+    return new RunRecord(
+        name,
+        target,
+        map.get("rules") == null ? -1 : (int) LoadResult.whole(map, "rules"),
+        LoadResult.fromMap(map),
+        LoadResult.number(map, "startup_ms"),
+        orMinusOne(map, "reported_startup_ms"),
+        orMinusOne(map, "live_heap_bytes"),
+        orMinusOne(map, "target_warnings"),
+        (int) orMinusOne(map, "target_exit_code"));
+  }
+
+  private static long orMinusOne(Map<String, ?> map, String key) {
+    return map.get(key) == null ? -1 : LoadResult.whole(map, key);
+  }
+
+  /** The record's value for {@code column}, or null (used by verdicts). */
+  static @Nullable Double value(@Nullable RunRecord record, String what) {
+    if (record == null) {
+      return null;
+    }
+    LoadResult r = record.result;
+    double value =
+        switch (what) {
+          case "cpu" -> r.targetCpuPerThousand();
+          case "p99" -> r.alerts().latency().p99();
+          case "rss" -> r.targetPeakRssKib() < 0 ? Double.NaN : r.targetPeakRssKib() / 1024.0;
+          case "startup" -> record.startupMillis;
+          case "heap" -> record.liveHeapBytes < 0 ? Double.NaN : record.liveHeapBytes;
+          default -> throw new IllegalArgumentException("unknown value " + what);
+        };
+    return Double.isFinite(value) ? value : null;
+  }
+}

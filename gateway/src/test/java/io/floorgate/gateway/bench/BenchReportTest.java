@@ -1,0 +1,121 @@
+package io.floorgate.gateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Suites run in parts, read back from their JSON and judged as one. */
+class BenchReportTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final LoadSpec BASE =
+      new LoadSpec(10, 1_000, 5_000, Duration.ofSeconds(20), Duration.ofSeconds(60), 0, 0.01,
+          LoadSpec.THRESHOLD, true, Duration.ofSeconds(10), 1L);
+
+  /** A run as the suite records it; {@code cpu} seconds over 300,000 measured messages. */
+  private static RunRecord run(String name, String target, int rules, int qos, double cpu,
+      double p99, long missing, long heapBytes) {
+    LoadSpec spec = BASE.withQos(qos).withExpectAlerts(rules > 0);
+    long breaches = 4_000;
+    AlertLedger.Summary alerts =
+        new AlertLedger.Summary(breaches, 3_000, rules > 0 ? breaches - missing : 0,
+            rules > 0 ? missing : breaches, 0, 0, 3_990, rules > 0 ? 3_990 : 0, 0, 0,
+            Map.of("alerts/error/system", 1L),
+            rules > 0 ? new AlertLedger.Latency(3_000, 1.25, 4.5, p99, 30.125)
+                : AlertLedger.Latency.of(new long[0]));
+    LoadResult result =
+        new LoadResult(spec, 400_000, 400_000, 0, null, 300_000, 60.001, 4_999.9, 2.5, 120.5,
+            alerts, rules > 0 ? 8_001 : 0, cpu, cpu / 10, Map.of("floorgate-ingest", 3.25),
+            12.5, Map.of("bench-load", 4.0), 180 * 1024, 170 * 1024);
+    return new RunRecord(name, target, rules, result, 1_850.5, 1_400, heapBytes, 1, 143);
+  }
+
+  private static Map<String, ?> viaJson(Map<String, Object> map) throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, ?> read = JSON.readValue(JSON.writeValueAsString(map), Map.class);
+    return read;
+  }
+
+  @Test
+  void runRecord_survivesTheJsonRoundTrip() throws Exception {
+    RunRecord record = run("floorgate-5k", "floorgate", 10, 0, 33.0, 8.5, 0, 9_000_000);
+
+    RunRecord back = RunRecord.fromMap(viaJson(record.toMap()));
+
+    assertThat(back.toMap()).isEqualTo(record.toMap());
+    assertThat(RunRecord.table(List.of(back))).isEqualTo(RunRecord.table(List.of(record)));
+  }
+
+  @Test
+  void bareRun_withNoLatencies_survivesTheRoundTrip() throws Exception {
+    RunRecord record = run("moquette-5k", "moquette", 0, 0, 30.0, Double.NaN, 0, 5_000_000);
+
+    RunRecord back = RunRecord.fromMap(viaJson(record.toMap()));
+
+    assertThat(back.result().alerts().latency().p99()).isNaN();
+    assertThat(back.toMap()).isEqualTo(record.toMap());
+  }
+
+  @Test
+  void partsCombined_areJudgedFromAllTheirRuns() throws Exception {
+    List<RunRecord> part1 =
+        List.of(
+            run("moquette-5k", "moquette", 0, 0, 30.0, Double.NaN, 0, 5_000_000),
+            run("floorgate-5k", "floorgate", 10, 0, 33.0, 8.5, 0, 9_000_000));
+    List<RunRecord> part2 =
+        List.of(run("floorgate-5k-10000r", "floorgate", 10_000, 0, 39.0, 9.0, 2, 29_000_000));
+    List<String> jvm = BenchTarget.UNIT_JVM_ARGS;
+
+    BenchSuite.Report report =
+        BenchSuite.combine(
+            List.of(
+                viaJson(BenchSuite.toMap(part1, BenchSuite.verdicts(part1, BASE), BASE, jvm)),
+                viaJson(BenchSuite.toMap(part2, BenchSuite.verdicts(part2, BASE), BASE, jvm))));
+
+    assertThat(report.markdown())
+        .contains("| moquette-5k ", "| floorgate-5k ", "| floorgate-5k-10000r ");
+    assertThat(verdict(report, "5,000 msg/s: Floorgate CPU/msg"))
+        .containsEntry("measured", "1.10× (0.1100 / 0.1000 CPU s per 1,000 msg)")
+        .containsEntry("met", true);
+    assertThat(verdict(report, "10,000 rules: CPU/msg"))
+        .containsEntry("measured", "1.18× (0.1300 / 0.1100 CPU s per 1,000 msg)")
+        .containsEntry("met", false);
+    assertThat(verdict(report, "≤ 2 KB heap per rule"))
+        .containsEntry("measured", "2002 bytes")
+        .containsEntry("met", true);
+    assertThat(verdict(report, "15,000 msg/s QoS 0")).containsEntry("met", null);
+    assertThat(report.json()).containsEntry("parts", 2);
+    assertThat((List<?>) report.json().get("runs")).hasSize(3);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> verdict(BenchSuite.Report report, String startOfTarget) {
+    for (Object v : (List<?>) report.json().get("targets")) {
+      Map<String, Object> verdict = (Map<String, Object>) v;
+      if (verdict.get("target").toString().startsWith(startOfTarget)) {
+        return verdict;
+      }
+    }
+    throw new AssertionError("no target starting with " + startOfTarget);
+  }
+
+  @Test
+  void partsWithDifferentLoads_orTheSameRunTwice_areRefused() throws Exception {
+    List<RunRecord> part = List.of(run("floorgate-5k", "floorgate", 10, 0, 33.0, 8.5, 0, 1));
+    List<String> jvm = BenchTarget.UNIT_JVM_ARGS;
+    Map<String, ?> one = viaJson(BenchSuite.toMap(part, List.of(), BASE, jvm));
+    LoadSpec shorter = BASE.withTimes(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    Map<String, ?> other = viaJson(BenchSuite.toMap(part, List.of(), shorter, jvm));
+
+    assertThatThrownBy(() -> BenchSuite.combine(List.of(one, other)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("part 2 must have the first part's base_load");
+    assertThatThrownBy(() -> BenchSuite.combine(List.of(one, one)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("run floorgate-5k is in more than one part");
+  }
+}
