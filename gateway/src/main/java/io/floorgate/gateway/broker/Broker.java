@@ -14,6 +14,7 @@ import io.moquette.broker.config.MemoryConfig;
 import io.moquette.broker.security.IAuthenticator;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.InterceptHandler;
+import io.moquette.interception.messages.InterceptConnectMessage;
 import io.moquette.interception.messages.InterceptConnectionLostMessage;
 import io.moquette.interception.messages.InterceptDisconnectMessage;
 import io.moquette.interception.messages.InterceptPublishMessage;
@@ -494,6 +495,12 @@ public final class Broker implements MessagePublisher, AutoCloseable {
       } finally {
         buffer.release();
       }
+    }
+
+    @Override
+    public void onConnect(InterceptConnectMessage msg) {
+      // Moquette now counts the connection as connected: the front door may read on from it.
+      tickets.connected(msg.getPassword());
     }
 
     @Override

@@ -338,6 +338,7 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
         return;
       }
     }
+    byte[] ticket = gate.tickets.issue(user);
     MqttConnectMessage forwarded =
         new MqttConnectMessage(
             connect.fixedHeader(),
@@ -357,7 +358,7 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
                 payload.willTopic(),
                 payload.willMessageInBytes(),
                 user,
-                gate.tickets.issue(user)));
+                ticket));
     ByteBuf encoded = encode(forwarded);
     Channel client = ctx.channel();
     Bootstrap bootstrap =
@@ -386,10 +387,12 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
                 return;
               }
               client.closeFuture().addListener(c -> Relay.closeOnFlush(backend));
-              // What the client sent behind its CONNECT waits for the CONNACK (ConnAckLatch),
-              // and so does reading more from the client.
-              backend.pipeline().addFirst("connack-latch", new ConnAckLatch(client, cumulation));
+              // What the client sent behind its CONNECT, and anything it sends next, waits until
+              // Moquette counts the connection as connected (HeldUntilConnected).
+              HeldUntilConnected hold = new HeldUntilConnected(client, backend, cumulation);
               cumulation = null;
+              gate.tickets.onConnected(ticket, () -> client.eventLoop().execute(hold::release));
+              client.closeFuture().addListener(c -> gate.tickets.forget(ticket));
               backend.writeAndFlush(encoded);
               Gatekeeper.LOG.debug(
                   "client '{}' from {} on {} admitted as {}",

@@ -23,6 +23,7 @@ final class Tickets {
 
   private final SecureRandom random = new SecureRandom();
   private final ConcurrentHashMap<String, Pass> open = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Runnable> waiting = new ConcurrentHashMap<>();
   private final AtomicLong issued = new AtomicLong();
   private final LongSupplier nanoTime;
 
@@ -56,6 +57,35 @@ final class Tickets {
     return pass != null
         && pass.user().equals(user)
         && nanoTime.getAsLong() - pass.expiresAtNanos() < 0;
+  }
+
+  /**
+   * Runs {@code action} once Moquette announces the connection that presented {@code ticket} as
+   * connected ({@link #connected}), unless {@link #forget} came first.
+   */
+  void onConnected(byte[] ticket, Runnable action) {
+    waiting.put(new String(ticket, StandardCharsets.US_ASCII), action);
+  }
+
+  /** Moquette announced a connection that logged in with {@code password}: runs its action. */
+  void connected(byte @org.jspecify.annotations.Nullable [] password) {
+    if (password == null) {
+      return;
+    }
+    Runnable action = waiting.remove(new String(password, StandardCharsets.US_ASCII));
+    if (action != null) {
+      action.run();
+    }
+  }
+
+  /** Drops the action for {@code ticket} (its connection closed). */
+  void forget(byte[] ticket) {
+    waiting.remove(new String(ticket, StandardCharsets.US_ASCII));
+  }
+
+  /** Connections waiting for Moquette's announcement. */
+  int waiting() {
+    return waiting.size();
   }
 
   /** Tickets issued and not yet redeemed or purged. */

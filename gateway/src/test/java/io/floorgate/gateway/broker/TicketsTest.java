@@ -31,6 +31,36 @@ class TicketsTest {
   }
 
   @Test
+  void connectedAnnouncement_runsTheWaitingActionOnce_andOnlyForItsTicket() {
+    byte[] mine = tickets.issue("press-7");
+    byte[] other = tickets.issue("press-8");
+    AtomicLong runs = new AtomicLong();
+    tickets.onConnected(mine, runs::incrementAndGet);
+
+    tickets.connected(other);
+    tickets.connected(null);
+    assertThat(runs).hasValue(0);
+
+    tickets.connected(mine.clone());
+    tickets.connected(mine);
+    assertThat(runs).hasValue(1);
+    assertThat(tickets.waiting()).isZero();
+  }
+
+  @Test
+  void forgottenTicket_runsNothingWhenAnnouncedLater() {
+    byte[] ticket = tickets.issue("press-7");
+    AtomicLong runs = new AtomicLong();
+    tickets.onConnected(ticket, runs::incrementAndGet);
+
+    tickets.forget(ticket);
+    tickets.connected(ticket);
+
+    assertThat(runs).hasValue(0);
+    assertThat(tickets.waiting()).isZero();
+  }
+
+  @Test
   void anonymousTicket_isForTheEmptyUserName() {
     byte[] ticket = tickets.issue("");
 
