@@ -174,12 +174,7 @@ async function shelveConfirmed(e) {
       reason: $('#shelve-reason').value,
       duration: $('#shelve-duration').value.trim(),
     });
-    // The focus returns to Shelve…, or to its row if that was re-drawn meanwhile. The dialog may
-    // hand the focus back only as it finishes closing, to a button that is gone by then: so the
-    // row is focused again once it has closed.
-    const dialog = $('#shelve-dialog');
-    dialog.addEventListener('close', () => focusRow(keyOf(alarm)), {once: true});
-    dialog.close();
+    $('#shelve-dialog').close(); // the focus returns to Shelve…, or to its row if that was re-drawn
     focusRow(keyOf(alarm));
     announce(`Shelved ${alarm.parameter} on ${alarm.topic}`);
   } catch (err) {
