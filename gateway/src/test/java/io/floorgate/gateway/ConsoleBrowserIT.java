@@ -160,16 +160,10 @@ class ConsoleBrowserIT {
           .until(condition);
     } catch (ConditionTimeoutException e) {
       String text = driver.findElement(By.tagName("body")).getText();
-      Object focus =
-          driver.executeScript(
-              "const a = document.activeElement;"
-                  + " return a ? a.outerHTML.slice(0, 300) + (a.isConnected ? '' : ' (removed)') : 'none';");
       throw new AssertionError(
           e.getMessage()
               + "\nthe browser is on "
               + driver.getCurrentUrl()
-              + ", the focus on "
-              + focus
               + ", showing:\n"
               + text.substring(0, Math.min(2000, text.length())),
           e);

@@ -101,10 +101,7 @@ function render() {
 
 /** Focuses the row of alarm `key` when the focus was lost (its element left the page). */
 function focusRow(key) {
-  // A removed element may still be reported as active until the browser's focus fixup runs.
-  const active = document.activeElement;
-  const lost = !active || active === document.body || !active.isConnected;
-  if (lost && rendered.has(key)) rendered.get(key).tr.focus();
+  if (document.activeElement === document.body && rendered.has(key)) rendered.get(key).tr.focus();
 }
 
 function row(alarm) {
