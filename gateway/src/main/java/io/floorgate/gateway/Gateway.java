@@ -13,7 +13,6 @@ import io.floorgate.gateway.bridge.BridgeStatus;
 import io.floorgate.gateway.broker.Broker;
 import io.floorgate.gateway.config.AdminConfig;
 import io.floorgate.gateway.config.GatewayConfig;
-import io.floorgate.gateway.console.Console;
 import io.floorgate.gateway.ingest.Ingest;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalOptions;
@@ -247,39 +246,19 @@ public final class Gateway implements AutoCloseable {
     }
     if (config.admin().enabled()) {
       Credentials credentials = adminCredentials(config.admin());
-      Console console =
-          new Console(
-              new Console.Parts(
-                  credentials,
-                  events,
-                  ingest,
-                  reloader,
-                  alarms,
-                  journal,
-                  metrics,
-                  this::health,
-                  config.rules().stateTopics(),
-                  config.journal().retentionDays(),
-                  clock));
-      try {
-        admin =
-            new AdminServer(
-                config.admin().host(),
-                config.admin().port(),
-                credentials,
-                events,
-                ingest,
-                reloader,
-                alarms,
-                this::health,
-                () -> bridgeStatus().toMap(),
-                metrics,
-                console,
-                clock);
-      } catch (RuntimeException e) {
-        console.close();
-        throw e;
-      }
+      admin =
+          new AdminServer(
+              config.admin().host(),
+              config.admin().port(),
+              credentials,
+              events,
+              ingest,
+              reloader,
+              alarms,
+              this::health,
+              () -> bridgeStatus().toMap(),
+              metrics,
+              clock);
       // Closed first: no admin command arrives while the rest stops.
       started.push(new Step("admin API", admin));
     }
@@ -311,8 +290,7 @@ public final class Gateway implements AutoCloseable {
   private static Credentials adminCredentials(AdminConfig admin) {
     if (admin.passwordFile().isEmpty()) {
       LOG.warn(
-          "admin API: no admin.password_file is configured, so every /api request and every"
-              + " console login is refused");
+          "admin API: no admin.password_file is configured, so every /api request is refused");
       return Credentials.NONE;
     }
     return AdminCredentials.load(admin.passwordFile().get());
