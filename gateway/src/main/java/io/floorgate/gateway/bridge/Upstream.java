@@ -1,6 +1,7 @@
 package io.floorgate.gateway.bridge;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.MqttClientExecutorConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfig;
@@ -97,6 +98,15 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
   /** Whether the client holds an established connection now. */
   abstract boolean isConnected();
 
+  /** What both protocol versions share: identity, transport, threads, loss reporting. */
+  private static MqttClientBuilder builder(Settings settings) {
+    return MqttClient.builder()
+        .identifier(settings.clientId())
+        .transportConfig(settings.transport())
+        .executorConfig(settings.executors())
+        .addDisconnectedListener(context -> settings.onLost().accept(context.getCause()));
+  }
+
   private static <T> CompletableFuture<T> failed(Throwable error) {
     return CompletableFuture.failedFuture(error);
   }
@@ -108,14 +118,7 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
 
     V5(Settings settings) {
       this.settings = settings;
-      this.client =
-          MqttClient.builder()
-              .useMqttVersion5()
-              .identifier(settings.clientId())
-              .transportConfig(settings.transport())
-              .executorConfig(settings.executors())
-              .addDisconnectedListener(context -> settings.onLost().accept(context.getCause()))
-              .buildAsync();
+      this.client = builder(settings).useMqttVersion5().buildAsync();
     }
 
     @Override
@@ -208,14 +211,7 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
 
     V3(Settings settings) {
       this.settings = settings;
-      this.client =
-          MqttClient.builder()
-              .useMqttVersion3()
-              .identifier(settings.clientId())
-              .transportConfig(settings.transport())
-              .executorConfig(settings.executors())
-              .addDisconnectedListener(context -> settings.onLost().accept(context.getCause()))
-              .buildAsync();
+      this.client = builder(settings).useMqttVersion3().buildAsync();
     }
 
     @Override
