@@ -13,6 +13,7 @@ import io.floorgate.gateway.bridge.BridgeStatus;
 import io.floorgate.gateway.broker.Broker;
 import io.floorgate.gateway.config.AdminConfig;
 import io.floorgate.gateway.config.GatewayConfig;
+import io.floorgate.gateway.console.Console;
 import io.floorgate.gateway.ingest.Ingest;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalOptions;
@@ -246,19 +247,39 @@ public final class Gateway implements AutoCloseable {
     }
     if (config.admin().enabled()) {
       Credentials credentials = adminCredentials(config.admin());
-      admin =
-          new AdminServer(
-              config.admin().host(),
-              config.admin().port(),
-              credentials,
-              events,
-              ingest,
-              reloader,
-              alarms,
-              this::health,
-              () -> bridgeStatus().toMap(),
-              metrics,
-              clock);
+      Console console =
+          new Console(
+              new Console.Parts(
+                  credentials,
+                  events,
+                  ingest,
+                  reloader,
+                  alarms,
+                  journal,
+                  metrics,
+                  this::health,
+                  config.rules().stateTopics(),
+                  config.journal().retentionDays(),
+                  clock));
+      try {
+        admin =
+            new AdminServer(
+                config.admin().host(),
+                config.admin().port(),
+                credentials,
+                events,
+                ingest,
+                reloader,
+                alarms,
+                this::health,
+                () -> bridgeStatus().toMap(),
+                metrics,
+                console,
+                clock);
+      } catch (RuntimeException e) {
+        console.close();
+        throw e;
+      }
       // Closed first: no admin command arrives while the rest stops.
       started.push(new Step("admin API", admin));
     }
@@ -290,7 +311,8 @@ public final class Gateway implements AutoCloseable {
   private static Credentials adminCredentials(AdminConfig admin) {
     if (admin.passwordFile().isEmpty()) {
       LOG.warn(
-          "admin API: no admin.password_file is configured, so every /api request is refused");
+          "admin API: no admin.password_file is configured, so every /api request and every"
+              + " console login is refused");
       return Credentials.NONE;
     }
     return AdminCredentials.load(admin.passwordFile().get());

@@ -11,6 +11,9 @@ import io.floorgate.events.EventSeverity;
 import io.floorgate.events.EventTimestamps;
 import io.floorgate.events.UserActionEvent;
 import io.floorgate.gateway.alerts.AlarmBoard;
+import io.floorgate.gateway.console.Console;
+import io.floorgate.gateway.console.ConsoleRefusal;
+import io.floorgate.gateway.console.Sessions;
 import io.floorgate.gateway.ingest.Ingest;
 import io.floorgate.gateway.reload.RuleReloader;
 import io.floorgate.rules.Limit;
@@ -34,6 +37,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +73,10 @@ import org.slf4j.LoggerFactory;
  * GET    /api/bridge                               the upstream bridge's state
  * </pre>
  *
+ * <p>The web console ({@link Console}), when given, is served at {@code /}; its pages call this API
+ * with their login session instead of HTTP Basic, and state-changing calls then need the session's
+ * CSRF token (see {@link Console#sessionUser}).
+ *
  * <p>Threads: {@code floorgate-admin-N}, at most two, with a short queue; requests beyond it get
  * 503. Operator actions run on the ingest thread (see {@link Ingest}); each publishes a {@code
  * UserActionEvent} naming the user.
@@ -91,6 +99,7 @@ public final class AdminServer implements AutoCloseable {
   private final Supplier<Map<String, Object>> health;
   private final Supplier<? extends Map<String, ?>> bridge;
   private final @Nullable GatewayMetrics metrics;
+  private final @Nullable Console console;
   private final Clock clock;
   private final AtomicLong failedLogins = new AtomicLong();
 
@@ -116,6 +125,7 @@ public final class AdminServer implements AutoCloseable {
    *
    * @param health readiness checks; {@code "ready": false} answers 503
    * @param bridge the upstream bridge's state, for {@code GET /api/bridge}
+   * @param console the web console to serve at {@code /}, or null for none
    * @throws IllegalStateException naming the address when it cannot bind
    */
   public AdminServer(
@@ -129,6 +139,7 @@ public final class AdminServer implements AutoCloseable {
       Supplier<Map<String, Object>> health,
       Supplier<? extends Map<String, ?>> bridge,
       @Nullable GatewayMetrics metrics,
+      @Nullable Console console,
       Clock clock) {
     this.credentials = credentials;
     this.events = events;
@@ -139,6 +150,7 @@ public final class AdminServer implements AutoCloseable {
     this.health = health;
     this.bridge = bridge;
     this.metrics = metrics;
+    this.console = console;
     this.clock = clock;
     AtomicInteger n = new AtomicInteger();
     this.executor =
@@ -161,6 +173,9 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/health", this::health);
     server.createContext("/metrics", this::metrics);
     server.createContext("/api/", this::api);
+    if (console != null) {
+      console.mount(server);
+    }
     server.start();
     LOG.info("admin API on http://{}:{}/", host, port());
   }
@@ -170,9 +185,9 @@ public final class AdminServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Requests refused for bad credentials since start. */
+  /** Requests and console logins refused for bad credentials since start. */
   public long failedLogins() {
-    return failedLogins.get();
+    return failedLogins.get() + (console == null ? 0 : console.failedLogins());
   }
 
   // ---- /health ----
@@ -216,7 +231,8 @@ public final class AdminServer implements AutoCloseable {
         if (e.extra != null) {
           body.put("problems", e.extra);
         }
-        if (e.status == 401) {
+        // No Basic challenge for the console's own calls: the browser would pop up a dialog.
+        if (e.status == 401 && !(console != null && Sessions.hasCookie(exchange))) {
           exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"floorgate\"");
         }
         send(exchange, e.status, body);
@@ -232,7 +248,28 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private String authenticate(HttpExchange exchange) {
+    // A browser that once answered the Basic challenge sends those credentials with any request
+    // to this server, a form another site posts included: so a state-changing call that the
+    // browser marks as coming from elsewhere is refused, however it authenticates. Scripts and
+    // the CLI send no Origin and are not affected.
+    if (!List.of("GET", "HEAD").contains(exchange.getRequestMethod().toUpperCase(Locale.ROOT))) {
+      try {
+        Sessions.checkSameOrigin(exchange);
+      } catch (ConsoleRefusal e) {
+        throw new HttpError(e.status(), e.getMessage());
+      }
+    }
     String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (header == null && console != null) {
+      try {
+        String user = console.sessionUser(exchange);
+        if (user != null) {
+          return user;
+        }
+      } catch (ConsoleRefusal e) {
+        throw new HttpError(e.status(), e.getMessage());
+      }
+    }
     if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
       throw new HttpError(401, "credentials required (HTTP Basic)");
     }
@@ -602,6 +639,9 @@ public final class AdminServer implements AutoCloseable {
   /** Stops answering (in-flight requests get up to 1 s) and the worker threads. Idempotent. */
   @Override
   public void close() {
+    if (console != null) {
+      console.close(); // ends the live streams, which would otherwise hold stop() for its delay
+    }
     server.stop(1);
     executor.shutdown();
     try {

@@ -94,6 +94,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
 
   private volatile RuleSet rules;
   private volatile boolean running = true;
+  private volatile @Nullable ReadingObserver readingObserver;
 
   private enum Kind {
     SIMULATION,
@@ -118,6 +119,21 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     public String value() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
+  }
+
+  /**
+   * Sees every value a rule evaluates (the web console's trends). Called on the ingest thread for
+   * each reading: it must be quick and must not block.
+   */
+  @FunctionalInterface
+  public interface ReadingObserver {
+    /**
+     * @param topic the telemetry topic
+     * @param path the rule's path the value was read at
+     * @param value the value
+     * @param millis when ingest evaluated it (epoch milliseconds)
+     */
+    void reading(String topic, String path, double value, long millis);
   }
 
   /** Work for the ingest thread from another thread. */
@@ -241,6 +257,11 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     overruns.incrementAndGet();
     rejections.count(Rejection.QUEUE_FULL);
     return false;
+  }
+
+  /** Sets who sees every evaluated value (null: nobody); see {@link ReadingObserver}. */
+  public void onReading(@Nullable ReadingObserver observer) {
+    this.readingObserver = observer;
   }
 
   /**
@@ -490,6 +511,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     Long seq = PayloadDecoder.seq(root);
     String timestamp = PayloadDecoder.timestamp(root);
     long now = clock.millis();
+    ReadingObserver observer = readingObserver;
     for (Rule rule : matched) {
       if (rule.outOfService()) {
         continue;
@@ -504,6 +526,9 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       }
       evaluations.incrementAndGet();
       double number = ((PayloadDecoder.Value.Found) value).value();
+      if (observer != null) {
+        observer.reading(topic, rule.path(), number, now);
+      }
       evaluator.onReading(
           rule, new Reading(topic, number, seq, timestamp, message.receivedMillis()), now, transitions);
     }

@@ -1,0 +1,198 @@
+package io.floorgate.gateway.console;
+
+import io.floorgate.gateway.ingest.Ingest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Recent values of every watched series (a telemetry topic and the path a rule reads there), for
+ * the console's trend chart: the last {@code window} of values, at most {@code maxPoints} per
+ * series and {@code maxSeries} series.
+ *
+ * <p>Threads: {@link #reading} is called by the ingest thread only (it is the one writer) and
+ * takes no lock: each series is a ring of primitive arrays whose count is published with a
+ * volatile write after the slot is filled. Readers (HTTP threads) copy the ring and then drop what
+ * the writer may have overwritten meanwhile. A new series beyond {@code maxSeries} replaces one
+ * that has seen nothing for a whole window, else it is not kept (counted in {@link #refused}).
+ */
+public final class TrendStore implements Ingest.ReadingObserver {
+  /** The default window. */
+  public static final Duration WINDOW = Duration.ofMinutes(15);
+  /** The default bound on points per series (two a second over the window). */
+  public static final int MAX_POINTS = 1800;
+  /** The default bound on series. */
+  public static final int MAX_SERIES = 128;
+
+  private final long windowMillis;
+  private final int maxPoints;
+  private final int maxSeries;
+  /** topic → path → ring. Written by the ingest thread only. */
+  private final Map<String, Map<String, Ring>> byTopic = new ConcurrentHashMap<>();
+  private int series;
+  private final AtomicLong refused = new AtomicLong();
+
+  /** One point. */
+  public record Point(long millis, double value) {}
+
+  /** A series and its newest point. */
+  public record SeriesInfo(String topic, String path, long lastMillis, double lastValue) {}
+
+  /** A store with the default bounds. */
+  public TrendStore() {
+    this(WINDOW, MAX_POINTS, MAX_SERIES);
+  }
+
+  public TrendStore(Duration window, int maxPoints, int maxSeries) {
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("window must be positive, but was " + window);
+    }
+    if (maxPoints < 2) {
+      throw new IllegalArgumentException("maxPoints must be >= 2, but was " + maxPoints);
+    }
+    if (maxSeries < 1) {
+      throw new IllegalArgumentException("maxSeries must be >= 1, but was " + maxSeries);
+    }
+    this.windowMillis = window.toMillis();
+    this.maxPoints = maxPoints;
+    this.maxSeries = maxSeries;
+  }
+
+  public Duration window() {
+    return Duration.ofMillis(windowMillis);
+  }
+
+  @Override
+  public void reading(String topic, String path, double value, long millis) {
+    Map<String, Ring> paths = byTopic.get(topic);
+    Ring ring = paths == null ? null : paths.get(path);
+    if (ring == null) {
+      ring = newSeries(topic, path, millis);
+      if (ring == null) {
+        refused.incrementAndGet();
+        return;
+      }
+    }
+    ring.add(millis, value);
+  }
+
+  private Ring newSeries(String topic, String path, long now) {
+    if (series >= maxSeries && !evictIdle(now)) {
+      return null;
+    }
+    Ring ring = new Ring(maxPoints);
+    byTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>(2)).put(path, ring);
+    series++;
+    return ring;
+  }
+
+  /** Removes one series that saw nothing for a whole window; false when there is none. */
+  private boolean evictIdle(long now) {
+    for (Map.Entry<String, Map<String, Ring>> topic : byTopic.entrySet()) {
+      for (Map.Entry<String, Ring> path : topic.getValue().entrySet()) {
+        if (now - path.getValue().lastMillis() > windowMillis) {
+          topic.getValue().remove(path.getKey());
+          if (topic.getValue().isEmpty()) {
+            byTopic.remove(topic.getKey());
+          }
+          series--;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The points of a series within the window before {@code now}, oldest first. */
+  public List<Point> points(String topic, String path, long now) {
+    Map<String, Ring> paths = byTopic.get(topic);
+    Ring ring = paths == null ? null : paths.get(path);
+    return ring == null ? List.of() : ring.since(now - windowMillis);
+  }
+
+  /** Every series kept, with its newest point. */
+  public List<SeriesInfo> series() {
+    List<SeriesInfo> list = new ArrayList<>();
+    byTopic.forEach(
+        (topic, paths) ->
+            paths.forEach(
+                (path, ring) -> {
+                  List<Point> last = ring.last();
+                  if (!last.isEmpty()) {
+                    Point p = last.get(0);
+                    list.add(new SeriesInfo(topic, path, p.millis(), p.value()));
+                  }
+                }));
+    return list;
+  }
+
+  /** Readings not kept because {@code maxSeries} series were busy. */
+  public long refused() {
+    return refused.get();
+  }
+
+  /**
+   * A ring of points with one writer and any number of readers. It has one slot more than the
+   * points it keeps: the slot a write may be filling while a reader copies.
+   */
+  static final class Ring {
+    private final long[] times;
+    private final double[] values;
+    /** Points written so far; slot {@code i % slots} holds point {@code i}. */
+    private volatile long written;
+
+    Ring(int keep) {
+      times = new long[keep + 1];
+      values = new double[keep + 1];
+    }
+
+    /** Writer only. */
+    void add(long millis, double value) {
+      long n = written;
+      int slot = (int) (n % times.length);
+      times[slot] = millis;
+      values[slot] = value;
+      written = n + 1; // publishes the slot
+    }
+
+    long lastMillis() {
+      long n = written;
+      return n == 0 ? Long.MIN_VALUE : times[(int) ((n - 1) % times.length)];
+    }
+
+    List<Point> last() {
+      return copy(1, Long.MIN_VALUE);
+    }
+
+    List<Point> since(long fromMillis) {
+      return copy(times.length, fromMillis);
+    }
+
+    private List<Point> copy(int most, long fromMillis) {
+      int capacity = times.length;
+      long end = written;
+      long start = Math.max(0, end - Math.min(most, capacity - 1));
+      int count = (int) (end - start);
+      long[] t = new long[count];
+      double[] v = new double[count];
+      for (int k = 0; k < count; k++) {
+        int slot = (int) ((start + k) % capacity);
+        t[k] = times[slot];
+        v[k] = values[slot];
+      }
+      // The writer may have overwritten the oldest slots while we copied: point i is safe only
+      // if the writer has not begun point i + capacity.
+      long firstSafe = written - capacity + 1;
+      List<Point> points = new ArrayList<>(count);
+      for (int k = 0; k < count; k++) {
+        if (start + k >= firstSafe && t[k] >= fromMillis) {
+          points.add(new Point(t[k], v[k]));
+        }
+      }
+      return points;
+    }
+  }
+}
