@@ -8,6 +8,7 @@ let version = 0;
 let seen = null; // keys of raises already known: rule|topic|event_id
 let hooks = {onCritical: () => {}, announce};
 let pendingShelve = null;
+let shelveOpener = null; // the Shelve… button that opened the dialog
 let rendered = new Map(); // rule|topic -> {signature, tr}
 
 const keyOf = (alarm) => `${alarm.rule_id}|${alarm.topic}`;
@@ -21,6 +22,7 @@ export function init(options) {
   }
   $('#shelve-form').addEventListener('submit', shelveConfirmed);
   $('#shelve-cancel').addEventListener('click', () => $('#shelve-dialog').close());
+  $('#shelve-dialog').addEventListener('close', giveFocusBack);
   setInterval(render, 30000); // keeps "since" current
 }
 
@@ -96,12 +98,11 @@ function render() {
   });
   while (rows.children.length > wanted.length) rows.lastChild.remove();
   for (const el of rows.querySelectorAll('.ago')) el.textContent = ago(el.dataset.since);
-  if (keep) focusRow(keep);
+  if (keep && (!active.isConnected || document.activeElement === document.body)) focusRow(keep);
 }
 
-/** Focuses the row of alarm `key` when the focus was lost (its element left the page). */
 function focusRow(key) {
-  if (document.activeElement === document.body && rendered.has(key)) rendered.get(key).tr.focus();
+  if (rendered.has(key)) rendered.get(key).tr.focus();
 }
 
 function row(alarm) {
@@ -113,7 +114,7 @@ function row(alarm) {
   if (alarm.state === 'shelved') {
     actions.push(h('button', {type: 'button', 'data-action': 'unshelve', onclick: () => act(alarm, 'unshelve')}, 'Unshelve'));
   } else {
-    actions.push(h('button', {type: 'button', 'data-action': 'shelve', onclick: () => openShelve(alarm)}, 'Shelve…'));
+    actions.push(h('button', {type: 'button', 'data-action': 'shelve', onclick: (e) => openShelve(alarm, e.currentTarget)}, 'Shelve…'));
   }
   if (alarm.latched) {
     actions.push(h('button', {type: 'button', 'data-action': 'reset', onclick: () => act(alarm, 'reset')}, 'Reset'));
@@ -153,13 +154,28 @@ async function act(alarm, action) {
   }
 }
 
-function openShelve(alarm) {
+function openShelve(alarm, opener) {
   pendingShelve = alarm;
+  shelveOpener = opener;
   $('#shelve-what').textContent = `${alarm.parameter} on ${alarm.topic}`;
   $('#shelve-error').textContent = '';
   $('#shelve-reason').value = '';
   $('#shelve-dialog').showModal();
   $('#shelve-reason').focus();
+}
+
+/**
+ * Gives the focus back when the shelve dialog closes: to the Shelve… button that opened it, or to
+ * its row when the live board re-drew the row meanwhile. The browser's own hand-back does not do:
+ * it leaves the focus on the hidden dialog until its next update and then drops it on <body> when
+ * the button is gone.
+ */
+function giveFocusBack() {
+  const dialog = $('#shelve-dialog');
+  const focus = document.activeElement;
+  if (dialog.open || !pendingShelve || (focus && focus !== document.body && !dialog.contains(focus))) return;
+  if (shelveOpener && shelveOpener.isConnected) shelveOpener.focus();
+  else focusRow(keyOf(pendingShelve));
 }
 
 async function shelveConfirmed(e) {
@@ -171,8 +187,8 @@ async function shelveConfirmed(e) {
       reason: $('#shelve-reason').value,
       duration: $('#shelve-duration').value.trim(),
     });
-    $('#shelve-dialog').close(); // the focus returns to Shelve…, or to its row if that was re-drawn
-    focusRow(keyOf(alarm));
+    $('#shelve-dialog').close();
+    giveFocusBack();
     announce(`Shelved ${alarm.parameter} on ${alarm.topic}`);
   } catch (err) {
     $('#shelve-error').textContent = err instanceof ApiError ? err.message : String(err);
