@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * volatile write after the slot is filled. Readers (HTTP threads) copy the ring and then drop what
  * the writer may have overwritten meanwhile. A new series beyond {@code maxSeries} replaces one
  * that has seen nothing for a whole window, else it is not kept (counted in {@link #refused}).
+ *
+ * <p>A gateway with more busy topics than {@code maxSeries} refuses a reading for nearly every
+ * message, so a refusal must cost next to nothing: after a search finds no idle series, none is
+ * searched for again until the oldest of them could have become idle.
  */
 public final class TrendStore implements Ingest.ReadingObserver {
   /** The default window. */
@@ -33,6 +37,8 @@ public final class TrendStore implements Ingest.ReadingObserver {
   /** topic → path → ring. Written by the ingest thread only. */
   private final Map<String, Map<String, Ring>> byTopic = new ConcurrentHashMap<>();
   private int series;
+  /** No series can be idle before this time (millis): the oldest newest point + the window. */
+  private long noIdleBefore = Long.MIN_VALUE;
   private final AtomicLong refused = new AtomicLong();
 
   /** One point. */
@@ -80,7 +86,7 @@ public final class TrendStore implements Ingest.ReadingObserver {
   }
 
   private Ring newSeries(String topic, String path, long now) {
-    if (series >= maxSeries && !evictIdle(now)) {
+    if (series >= maxSeries && (now < noIdleBefore || !evictIdle(now))) {
       return null;
     }
     Ring ring = new Ring(maxPoints);
@@ -89,11 +95,17 @@ public final class TrendStore implements Ingest.ReadingObserver {
     return ring;
   }
 
-  /** Removes one series that saw nothing for a whole window; false when there is none. */
+  /**
+   * Removes one series that saw nothing for a whole window; false when there is none, and then
+   * no search is made before the oldest series could be idle.
+   */
   private boolean evictIdle(long now) {
+    long oldest = Long.MAX_VALUE;
     for (Map.Entry<String, Map<String, Ring>> topic : byTopic.entrySet()) {
       for (Map.Entry<String, Ring> path : topic.getValue().entrySet()) {
-        if (now - path.getValue().lastMillis() > windowMillis) {
+        long last = path.getValue().lastMillis();
+        oldest = Math.min(oldest, last);
+        if (now - last > windowMillis) {
           topic.getValue().remove(path.getKey());
           if (topic.getValue().isEmpty()) {
             byTopic.remove(topic.getKey());
@@ -103,6 +115,7 @@ public final class TrendStore implements Ingest.ReadingObserver {
         }
       }
     }
+    noIdleBefore = oldest + windowMillis + 1;
     return false;
   }
 

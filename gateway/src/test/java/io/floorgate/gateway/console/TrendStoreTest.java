@@ -60,6 +60,25 @@ class TrendStoreTest {
   }
 
   @Test
+  void afterARefusal_theSeriesThatFallsIdleFirst_isReplacedAsSoonAsItIsIdle() {
+    TrendStore store = new TrendStore(Duration.ofMinutes(1), 10, 2);
+    store.reading("a", "value", 1, T0);
+    store.reading("b", "value", 1, T0 + 30_000);
+    store.reading("c", "value", 1, T0 + 40_000); // refused: none idle
+    store.reading("a", "value", 2, T0 + 50_000); // "a" is busy again; "b" is now the oldest
+
+    store.reading("c", "value", 2, T0 + 61_000); // "a" would have been idle, but was not
+    assertThat(store.refused()).isEqualTo(2);
+    store.reading("c", "value", 3, T0 + 90_000); // "b": exactly a window, not more
+    assertThat(store.refused()).isEqualTo(3);
+
+    store.reading("c", "value", 4, T0 + 90_001);
+    assertThat(store.refused()).isEqualTo(3);
+    assertThat(store.series()).extracting(TrendStore.SeriesInfo::topic).containsExactlyInAnyOrder("a", "c");
+    assertThat(store.points("c", "value", T0 + 90_001)).extracting(TrendStore.Point::value).containsExactly(4.0);
+  }
+
+  @Test
   void badBounds_areRefused_namingTheValue() {
     assertThatThrownBy(() -> new TrendStore(Duration.ZERO, 10, 1))
         .hasMessage("window must be positive, but was PT0S");
