@@ -161,8 +161,9 @@ public final class BenchSuite {
             ? null
             : (heapMany - heapFew) / (manyRules.rules() - floorgate5k.rules());
     verdicts.add(atMost("≤ 2 KB heap per rule", perRule, 2048, "%.0f bytes"));
-    verdicts.add(atMost("Peak RSS ≤ 192 MB at 10,000 msg/s (-Xmx256m -XX:MaxDirectMemorySize=64m)",
-        RunRecord.value(floorgate10k, "rss"), 192, "%.0f MiB"));
+    // 192 MB is 183.1 MiB; RSS is measured in MiB.
+    verdicts.add(atMost("Peak RSS ≤ 192 MB (183.1 MiB) at 10,000 msg/s (the unit's memory settings)",
+        RunRecord.value(floorgate10k, "rss"), 192e6 / (1 << 20), "%.0f MiB"));
     Double startup = null;
     for (RunRecord record : records) {
       Double value = record.target().equals("floorgate") ? RunRecord.value(record, "startup") : null;

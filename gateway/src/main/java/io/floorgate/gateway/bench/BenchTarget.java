@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +39,15 @@ public final class BenchTarget implements AutoCloseable {
    * BenchTargetTest} checks that they stay the same.
    */
   public static final List<String> UNIT_JVM_ARGS =
-      List.of("-Xmx256m", "-XX:MaxDirectMemorySize=64m", "-XX:+ExitOnOutOfMemoryError");
+      List.of(
+          "-Xms16m",
+          "-Xmx96m",
+          "-XX:+UseSerialGC",
+          "-XX:MaxDirectMemorySize=64m",
+          "-XX:+ExitOnOutOfMemoryError");
+
+  /** The systemd unit's environment for the JVM (its Environment= lines), given to every target. */
+  public static final Map<String, String> UNIT_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
   private static final Pattern LISTENING = Pattern.compile("MQTT listener on [^\\s:]+:(\\d+)");
   private static final Pattern STARTED = Pattern.compile("started in (\\d+) ms");
@@ -104,11 +113,10 @@ public final class BenchTarget implements AutoCloseable {
     long spawned = System.nanoTime();
     Process process;
     try {
-      process =
-          new ProcessBuilder(command)
-              .directory(workDir.toFile())
-              .redirectErrorStream(true)
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+      builder.environment().putAll(UNIT_ENVIRONMENT);
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + String.join(" ", command) + ": " + e, e);
     }

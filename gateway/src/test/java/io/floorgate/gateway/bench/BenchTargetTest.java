@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BenchTargetTest {
@@ -15,12 +16,12 @@ class BenchTargetTest {
     if (!Files.exists(unit)) {
       unit = here.getParent().resolve("systemd/floorgate.service");
     }
+    List<String> lines = Files.readAllLines(unit);
     String execStart =
-        Files.readAllLines(unit).stream()
-            .filter(l -> l.startsWith("ExecStart="))
-            .findFirst()
-            .orElseThrow();
+        lines.stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
 
     assertThat(execStart).contains(" " + String.join(" ", BenchTarget.UNIT_JVM_ARGS) + " ");
+    BenchTarget.UNIT_ENVIRONMENT.forEach(
+        (name, value) -> assertThat(lines).contains("Environment=" + name + "=" + value));
   }
 }
