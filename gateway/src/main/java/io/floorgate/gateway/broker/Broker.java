@@ -72,6 +72,8 @@ public final class Broker implements MessagePublisher, AutoCloseable {
   /** Room for the topic and the packet's header beside the largest accepted payload. */
   private static final int PACKET_OVERHEAD = 1024;
   private static final String INTERNAL_CLIENT = "floorgate";
+  /** Commands each Moquette session loop can hold (default 1,024); see moquetteProperties. */
+  private static final int SESSION_QUEUE_SIZE = 8_192;
 
   private final BrokerConfig config;
   private final SecurityConfig security;
@@ -217,6 +219,11 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     props.setProperty("autosave_interval", "1");
     // One interceptor thread keeps messages in arrival order.
     props.setProperty("intercept.thread_pool.size", "1");
+    // Moquette drops a QoS 0 publish (and fails a QoS 1 one) when its session loop's queue is
+    // full. Its default, 1,024 commands, is under 0.1 s of a 15,000 msg/s load: a GC pause or
+    // the JIT at start-up overflowed it (floorgate bench, docs/benchmarks.md). 8,192 is about
+    // half a second of it: 32 KiB of references per loop, and the queued messages when full.
+    props.setProperty(IConfig.SESSION_QUEUE_SIZE, Integer.toString(SESSION_QUEUE_SIZE));
     if (config.persistence()) {
       try {
         Files.createDirectories(config.dataDir());
