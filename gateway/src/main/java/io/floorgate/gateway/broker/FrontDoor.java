@@ -63,7 +63,7 @@ final class FrontDoor implements AutoCloseable {
     try {
       Channel server = bootstrap.bind(listener.host(), listener.port()).syncUninterruptibly().channel();
       return new FrontDoor(listener, server);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the bind's checked exception (a BindException) as is
       throw new IllegalStateException(
           "cannot listen for "
               + listener.name()
