@@ -30,6 +30,10 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start order: journal, event manager (window rebuilt), rules, ingest, broker (the MQTT
  * listener opens only now, so no message is accepted that would not be evaluated), alert
- * republisher. Shutdown runs the other way round, except that the broker goes first so no new
+ * republisher. The three slow parts, reading the rule file, Chronicle's first open of the journal
+ * and Moquette's own start behind the closed listener, do not depend on each other and run side
+ * by side on threads named {@code floorgate-start-*}. Shutdown runs the other way round, except that the broker goes first so no new
  * message arrives while ingest drains. Under systemd, {@link SystemdNotify} reports readiness
  * once all of them run.
  */
@@ -57,6 +63,9 @@ public final class Gateway implements AutoCloseable {
   private Broker broker;
   private @Nullable AlertRepublisher republisher;
   private RuleReloader reloader;
+  private AlarmBoard alarms;
+  /** Active alarms restored from the journal at start (for the start-up log line). */
+  private int restoredAlarms;
   private @Nullable AdminServer admin;
   private @Nullable Bridge bridge;
   /** The bridge, for the broker thread's telemetry hand-off (set once it runs). */
@@ -107,6 +116,52 @@ public final class Gateway implements AutoCloseable {
 
   private void startParts(Clock clock) {
     long begin = System.nanoTime();
+    CompletableFuture<RuleReloader.Loaded> ruleFile =
+        aside(
+            "rules",
+            () -> RuleReloader.load(config.rules().file(), config.rules().stateTopics()));
+    Ingest[] sink = new Ingest[1];
+    Broker starting =
+        new Broker(
+            config.broker(),
+            config.security(),
+            message -> {
+              boolean taken = sink[0].offer(message);
+              Bridge forwarding = telemetryBridge.get();
+              if (forwarding != null) {
+                forwarding.offerTelemetry(message);
+              }
+              return taken;
+            },
+            (reason, topic, clientId, detail) -> sink[0].refused(reason, topic, clientId, detail),
+            clock);
+    broker = starting;
+    CompletableFuture<Void> moquette =
+        aside(
+            "broker",
+            () -> {
+              starting.prepare();
+              return null;
+            });
+    try {
+      startBehindTheListener(clock, ruleFile, sink, moquette);
+    } catch (RuntimeException | Error e) {
+      awaitQuietly(ruleFile);
+      awaitQuietly(moquette);
+      starting.close();
+      throw e;
+    }
+    starting.open();
+    started.push(new Step("broker", starting));
+    startInFrontOfTheListener(begin, clock);
+  }
+
+  /** Everything the listener waits for: journal, event manager, rules, ingest, Moquette. */
+  private void startBehindTheListener(
+      Clock clock,
+      CompletableFuture<RuleReloader.Loaded> ruleFile,
+      Ingest[] sink,
+      CompletableFuture<Void> moquette) {
     if (config.eventNotification().persistenceEnabled()) {
       Journal opened =
           Journal.open(
@@ -128,32 +183,12 @@ public final class Gateway implements AutoCloseable {
     }
     started.push(new Step("event manager", events));
 
-    RuleReloader.Loaded loaded;
-    try {
-      loaded = RuleReloader.load(config.rules().file(), config.rules().stateTopics());
-    } catch (RuleFile.InvalidRulesException e) {
-      throw new GatewayStartException(e.getMessage(), e);
-    }
+    RuleReloader.Loaded loaded = await(ruleFile);
     rules = loaded.rules();
 
-    // The broker is created before ingest (ingest publishes alarm states through it) but starts
-    // after it.
-    Ingest[] sink = new Ingest[1];
-    broker =
-        new Broker(
-            config.broker(),
-            config.security(),
-            message -> {
-              boolean taken = sink[0].offer(message);
-              Bridge forwarding = telemetryBridge.get();
-              if (forwarding != null) {
-                forwarding.offerTelemetry(message);
-              }
-              return taken;
-            },
-            (reason, topic, clientId, detail) -> sink[0].refused(reason, topic, clientId, detail),
-            clock);
-    AlarmBoard alarms =
+    // The broker is created before ingest (ingest publishes alarm states through it) but its
+    // listener opens after it.
+    alarms =
         new AlarmBoard(
             config.alarmTopic(),
             config.gatewayId(),
@@ -171,7 +206,7 @@ public final class Gateway implements AutoCloseable {
             alarms,
             clock);
     sink[0] = ingest;
-    int restoredAlarms = journal == null ? 0 : ingest.restoreAlarms(journal);
+    restoredAlarms = journal == null ? 0 : ingest.restoreAlarms(journal);
     ingest.start();
     started.push(new Step("ingest", ingest));
 
@@ -186,9 +221,11 @@ public final class Gateway implements AutoCloseable {
             clock);
     reloader.start(loaded, config.rules().watch());
     started.push(new Step("rule reloader", reloader));
+    await(moquette);
+  }
 
-    broker.start();
-    started.push(new Step("broker", broker));
+  /** What starts once the listener is open: republisher, bridge, metrics, admin API. */
+  private void startInFrontOfTheListener(long begin, Clock clock) {
     // Refresh the retained states (restored alarms may have changed since they were retained).
     ingest.publishAlarmStates();
 
@@ -316,6 +353,54 @@ public final class Gateway implements AutoCloseable {
       return Credentials.NONE;
     }
     return AdminCredentials.load(admin.passwordFile().get());
+  }
+
+  /**
+   * Runs a part of start-up on a thread of its own, {@code floorgate-start-<what>}. It is not a
+   * daemon, as main is not: threads it starts (Moquette's) inherit that.
+   */
+  private static <T> CompletableFuture<T> aside(String what, Callable<T> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(work.call());
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "floorgate-start-" + what);
+    thread.start();
+    return result;
+  }
+
+  /** Waits for a part of start-up; its failure is thrown here as it was thrown there. */
+  private static <T> T await(CompletableFuture<T> part) {
+    try {
+      return part.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuleFile.InvalidRulesException invalid) {
+        throw new GatewayStartException(invalid.getMessage(), invalid);
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new GatewayStartException(String.valueOf(cause), cause);
+    }
+  }
+
+  /** Waits for a part of start-up that is being abandoned; its own failure no longer matters. */
+  private static void awaitQuietly(CompletableFuture<?> part) {
+    try {
+      part.join();
+    } catch (CompletionException | CancellationException e) {
+      // the failure that abandons start-up is the one reported
+    }
   }
 
   /** Creates the marker; true when it was already there (the previous run crashed). */

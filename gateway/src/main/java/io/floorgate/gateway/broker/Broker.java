@@ -150,12 +150,27 @@ public final class Broker implements MessagePublisher, AutoCloseable {
   }
 
   /**
-   * Starts the broker and its listeners and waits until they are bound.
+   * Starts the broker and its listeners and waits until they are bound: {@link #prepare} then
+   * {@link #open}.
    *
    * @throws IllegalStateException naming the address when a listener cannot be bound or the
    *     broker cannot start; whatever had started is stopped again
    */
   public void start() {
+    prepare();
+    if (sink != null) {
+      open();
+    }
+  }
+
+  /**
+   * Starts Moquette behind the still closed front door: the slow part of {@link #start} (its
+   * store, its threads), which the gateway runs beside its other start-up work. No client gets in
+   * before {@link #open}. A {@link #bare} broker listens itself and is fully started after this.
+   *
+   * @throws IllegalStateException when Moquette cannot start; whatever had started is stopped
+   */
+  public void prepare() {
     MoquetteLogFilter.install();
     if (sink == null) {
       startBare();
@@ -164,6 +179,23 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     MoquetteLogFilter.register(refusals);
     try {
       startMoquette(sink);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the front door's listeners, after {@link #prepare}, and waits until they are bound.
+   *
+   * @throws IllegalStateException naming the address when a listener cannot be bound; the broker
+   *     is stopped again
+   */
+  public void open() {
+    if (sink == null || !moquetteRunning) {
+      throw new IllegalStateException("open() needs a prepared gateway broker, not a bare one");
+    }
+    try {
       openListeners();
     } catch (RuntimeException e) {
       close();
