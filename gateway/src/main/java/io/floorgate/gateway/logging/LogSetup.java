@@ -93,7 +93,7 @@ public final class LogSetup {
   }
 
   /** Replaces the stdout appender with one using {@code format}. */
-  private static void install(LoggerContext context, LogConfig.Format format, boolean journal) {
+  static void install(LoggerContext context, LogConfig.Format format, boolean journal) {
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
     appender.setName(APPENDER);
