@@ -6,6 +6,7 @@ import io.floorgate.gateway.broker.security.TlsContexts;
 import io.floorgate.gateway.config.BrokerConfig;
 import io.floorgate.gateway.config.SecurityConfig;
 import io.floorgate.gateway.config.TlsConfig;
+import io.moquette.BrokerConstants;
 import io.moquette.broker.ISslContextCreator;
 import io.moquette.broker.RoutingResults;
 import io.moquette.broker.Server;
@@ -21,7 +22,6 @@ import io.moquette.interception.messages.InterceptPublishMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
@@ -256,6 +256,8 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     // the JIT at start-up overflowed it (floorgate bench, docs/benchmarks.md). 8,192 is about
     // half a second of it: 32 KiB of references per loop, and the queued messages when full.
     props.setProperty(IConfig.SESSION_QUEUE_SIZE, Integer.toString(SESSION_QUEUE_SIZE));
+    // The front door's transport, for the same reason (see Transport).
+    props.setProperty(BrokerConstants.NETTY_EPOLL_PROPERTY_NAME, Boolean.toString(Transport.EPOLL));
     if (config.persistence()) {
       try {
         Files.createDirectories(config.dataDir());
@@ -290,8 +292,8 @@ public final class Broker implements MessagePublisher, AutoCloseable {
   }
 
   private void openListeners() {
-    boss = new NioEventLoopGroup(1, new DefaultThreadFactory("floorgate-mqtt-accept", true));
-    workers = new NioEventLoopGroup(2, new DefaultThreadFactory("floorgate-mqtt-io", true));
+    boss = Transport.group(1, new DefaultThreadFactory("floorgate-mqtt-accept", true));
+    workers = Transport.group(2, new DefaultThreadFactory("floorgate-mqtt-io", true));
     FrontDoor plain =
         FrontDoor.open(
             new FrontDoor.Listener(
