@@ -23,14 +23,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class RejectionReporter {
   private static final Logger LOG = LoggerFactory.getLogger(RejectionReporter.class);
+  /** Rejection.values() copies its array at every call; flush runs after every message. */
+  private static final Rejection[] REASONS = Rejection.values();
 
   private final DigitalTwinPublisher publisher;
   private final long intervalMillis;
-  private final AtomicLongArray totals = new AtomicLongArray(Rejection.values().length);
+  private final AtomicLongArray totals = new AtomicLongArray(REASONS.length);
   /** Counted by {@link #countLater} and not yet reported. */
-  private final AtomicLongArray deferred = new AtomicLongArray(Rejection.values().length);
+  private final AtomicLongArray deferred = new AtomicLongArray(REASONS.length);
   private final AtomicReferenceArray<Seen> lastSeen =
-      new AtomicReferenceArray<>(Rejection.values().length);
+      new AtomicReferenceArray<>(REASONS.length);
 
   /** The latest instance of a reason counted by another thread. */
   private record Seen(@Nullable String topic, String clientId, String detail) {}
@@ -106,7 +108,7 @@ public final class RejectionReporter {
 
   /** Reports every reason whose interval has passed with rejections waiting. */
   public void flush(long nowMillis) {
-    for (Rejection reason : Rejection.values()) {
+    for (Rejection reason : REASONS) {
       long n = deferred.getAndSet(reason.ordinal(), 0);
       if (n > 0) {
         Seen seen = lastSeen.get(reason.ordinal());
