@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * listener opens only now, so no message is accepted that would not be evaluated), alert
  * republisher. The three slow parts, reading the rule file, Chronicle's first open of the journal
  * and Moquette's own start behind the closed listener, do not depend on each other and run side
- * by side on threads named {@code floorgate-start-*}. Shutdown runs the other way round, except that the broker goes first so no new
- * message arrives while ingest drains. Under systemd, {@link SystemdNotify} reports readiness
- * once all of them run.
+ * by side on threads named {@code floorgate-start-*}. Shutdown runs the other way round, except
+ * that the broker goes first so no new message arrives while ingest drains. Under systemd,
+ * {@link SystemdNotify} reports readiness once all of them run.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);

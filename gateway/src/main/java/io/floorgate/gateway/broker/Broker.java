@@ -256,8 +256,9 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     // the JIT at start-up overflowed it (floorgate bench, docs/benchmarks.md). 8,192 is about
     // half a second of it: 32 KiB of references per loop, and the queued messages when full.
     props.setProperty(IConfig.SESSION_QUEUE_SIZE, Integer.toString(SESSION_QUEUE_SIZE));
-    // The front door's transport, for the same reason (see Transport).
-    props.setProperty(BrokerConstants.NETTY_EPOLL_PROPERTY_NAME, Boolean.toString(Transport.EPOLL));
+    // Moquette's own Netty on the front door's transport: epoll where it loads (see Transport).
+    props.setProperty(
+        BrokerConstants.NETTY_EPOLL_PROPERTY_NAME, Boolean.toString(Transport.EPOLL));
     if (config.persistence()) {
       try {
         Files.createDirectories(config.dataDir());

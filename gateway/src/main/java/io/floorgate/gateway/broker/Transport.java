@@ -37,8 +37,4 @@ final class Transport {
   static Class<? extends SocketChannel> channel() {
     return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
   }
-
-  static String name() {
-    return EPOLL ? "epoll" : "nio";
-  }
 }
