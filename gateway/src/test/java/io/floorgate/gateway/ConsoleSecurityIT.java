@@ -25,24 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The web console's login, sessions, CSRF protection and live streams, over real HTTP. */
 class ConsoleSecurityIT {
-  private static final String RULES =
-      """
-      rules:
-        - id: line-temp
-          name: Line temperature
-          topic: plant/+/+/temperature
-          comparison: greater_than
-          value: 25.0
-          deadband: 0.5
-      """;
-
   @TempDir Path dir;
   private GatewayFixture fixture;
   private ConsoleHttp console;
 
   @BeforeEach
   void start() {
-    fixture = GatewayFixture.start(dir, RULES);
+    fixture = GatewayFixture.start(dir, GatewayFixture.LINE_TEMP_RULES);
     console = new ConsoleHttp(fixture.gateway.adminPort().getAsInt());
   }
 
