@@ -468,6 +468,7 @@ public final class Console implements AutoCloseable {
     long now = parts.clock().millis();
     List<double[]> points = new ArrayList<>();
     if (!shown.isEmpty()) {
+      trends.want(shown, rule.path(), now); // kept (and recorded from now) while it is looked at
       for (TrendStore.Point point : trends.points(shown, rule.path(), now)) {
         points.add(new double[] {point.millis(), point.value()});
       }

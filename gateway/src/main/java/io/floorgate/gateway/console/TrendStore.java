@@ -19,9 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * the writer may have overwritten meanwhile. A new series beyond {@code maxSeries} replaces one
  * that has seen nothing for a whole window, else it is not kept (counted in {@link #refused}).
  *
+ * <p>A series someone is looking at ({@link #want}, the trend page asks every second) is kept
+ * even when all are busy: it takes the place of the series with the oldest newest point that is
+ * not wanted itself, and records from then on.
+ *
  * <p>A gateway with more busy topics than {@code maxSeries} refuses a reading for nearly every
  * message, so a refusal must cost next to nothing: after a search finds no idle series, none is
- * searched for again until the oldest of them could have become idle.
+ * searched for again until the oldest of them could have become idle, and a wanted series costs
+ * one map lookup.
  */
 public final class TrendStore implements Ingest.ReadingObserver {
   /** The default window. */
@@ -39,6 +44,8 @@ public final class TrendStore implements Ingest.ReadingObserver {
   private int series;
   /** No series can be idle before this time (millis): the oldest newest point + the window. */
   private long noIdleBefore = Long.MIN_VALUE;
+  /** topic → path → wanted until (millis), for series not kept yet. Written by HTTP threads. */
+  private final Map<String, Map<String, Long>> wanted = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
 
   /** One point. */
@@ -86,10 +93,20 @@ public final class TrendStore implements Ingest.ReadingObserver {
   }
 
   private Ring newSeries(String topic, String path, long now) {
-    if (series >= maxSeries && (now < noIdleBefore || !evictIdle(now))) {
+    long wantedUntil = wantedUntil(topic, path, now);
+    if (series >= maxSeries
+        && (now < noIdleBefore || !evictIdle(now))
+        && (wantedUntil < now || !evictUnwanted(now))) {
       return null;
     }
     Ring ring = new Ring(maxPoints);
+    if (wantedUntil != Long.MIN_VALUE) {
+      ring.wantedUntil = wantedUntil;
+      Map<String, Long> paths = wanted.get(topic);
+      if (paths != null && paths.remove(path) != null && paths.isEmpty()) {
+        wanted.remove(topic, paths);
+      }
+    }
     byTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>(2)).put(path, ring);
     series++;
     return ring;
@@ -117,6 +134,63 @@ public final class TrendStore implements Ingest.ReadingObserver {
     }
     noIdleBefore = oldest + windowMillis + 1;
     return false;
+  }
+
+  /**
+   * Someone looks at this series: keep it for the next window even if every series is busy.
+   * Called by any thread; a series already kept is only marked.
+   */
+  public void want(String topic, String path, long now) {
+    Map<String, Ring> paths = byTopic.get(topic);
+    Ring ring = paths == null ? null : paths.get(path);
+    if (ring != null) {
+      ring.wantedUntil = now + windowMillis;
+      return;
+    }
+    if (wanted.size() >= maxSeries) {
+      wanted.values().forEach(p -> p.values().removeIf(until -> until < now)); // viewers gone
+      wanted.values().removeIf(Map::isEmpty);
+    }
+    if (wanted.size() < maxSeries || wanted.containsKey(topic)) {
+      wanted.computeIfAbsent(topic, t -> new ConcurrentHashMap<>(2)).put(path, now + windowMillis);
+    }
+  }
+
+  /** Until when a series not kept yet is wanted; MIN_VALUE when it is not. */
+  private long wantedUntil(String topic, String path, long now) {
+    if (wanted.isEmpty()) {
+      return Long.MIN_VALUE;
+    }
+    Map<String, Long> paths = wanted.get(topic);
+    Long until = paths == null ? null : paths.get(path);
+    return until == null ? Long.MIN_VALUE : until;
+  }
+
+  /** Removes the series with the oldest newest point that nobody wants; false when all are. */
+  private boolean evictUnwanted(long now) {
+    String topic = null;
+    String path = null;
+    long oldest = Long.MAX_VALUE;
+    for (Map.Entry<String, Map<String, Ring>> t : byTopic.entrySet()) {
+      for (Map.Entry<String, Ring> p : t.getValue().entrySet()) {
+        Ring ring = p.getValue();
+        if (ring.wantedUntil < now && ring.lastMillis() < oldest) {
+          oldest = ring.lastMillis();
+          topic = t.getKey();
+          path = p.getKey();
+        }
+      }
+    }
+    if (topic == null) {
+      return false;
+    }
+    Map<String, Ring> paths = byTopic.get(topic);
+    paths.remove(path);
+    if (paths.isEmpty()) {
+      byTopic.remove(topic);
+    }
+    series--;
+    return true;
   }
 
   /** The points of a series within the window before {@code now}, oldest first. */
@@ -156,6 +230,8 @@ public final class TrendStore implements Ingest.ReadingObserver {
     private final double[] values;
     /** Points written so far; slot {@code i % slots} holds point {@code i}. */
     private volatile long written;
+    /** Kept for a viewer until then (millis): not evicted for another wanted series. */
+    volatile long wantedUntil = Long.MIN_VALUE;
 
     Ring(int keep) {
       times = new long[keep + 1];

@@ -79,6 +79,36 @@ class TrendStoreTest {
   }
 
   @Test
+  void aWantedSeries_takesThePlaceOfTheStalestUnwantedOne_evenWhenAllAreBusy() {
+    TrendStore store = new TrendStore(Duration.ofMinutes(1), 10, 2);
+    store.reading("a", "value", 1, T0);
+    store.reading("b", "value", 1, T0 + 1_000);
+    store.reading("c", "value", 1, T0 + 2_000); // refused: both busy
+    assertThat(store.refused()).isEqualTo(1);
+
+    store.want("c", "value", T0 + 3_000); // the trend page opens for "c"
+    store.reading("c", "value", 2, T0 + 4_000);
+    assertThat(store.series()).extracting(TrendStore.SeriesInfo::topic).containsExactlyInAnyOrder("b", "c");
+    assertThat(store.points("c", "value", T0 + 4_000)).extracting(TrendStore.Point::value).containsExactly(2.0);
+
+    // "c" is looked at: another wanted series takes "b"'s place, not "c"'s; a third finds none.
+    store.want("d", "value", T0 + 5_000);
+    store.reading("d", "value", 3, T0 + 6_000);
+    assertThat(store.series()).extracting(TrendStore.SeriesInfo::topic).containsExactlyInAnyOrder("c", "d");
+    store.want("e", "value", T0 + 7_000);
+    store.reading("e", "value", 4, T0 + 8_000);
+    assertThat(store.series()).extracting(TrendStore.SeriesInfo::topic).containsExactlyInAnyOrder("c", "d");
+    assertThat(store.refused()).isEqualTo(2);
+
+    // Nobody looked at "c" for a whole window: "e", still wanted, takes its place.
+    store.want("e", "value", T0 + 64_000);
+    store.reading("d", "value", 5, T0 + 64_500); // "d" was wanted until T0 + 65,000
+    store.reading("c", "value", 5, T0 + 64_500);
+    store.reading("e", "value", 6, T0 + 64_600);
+    assertThat(store.series()).extracting(TrendStore.SeriesInfo::topic).containsExactlyInAnyOrder("d", "e");
+  }
+
+  @Test
   void badBounds_areRefused_namingTheValue() {
     assertThatThrownBy(() -> new TrendStore(Duration.ZERO, 10, 1))
         .hasMessage("window must be positive, but was PT0S");
