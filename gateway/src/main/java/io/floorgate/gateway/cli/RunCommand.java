@@ -8,6 +8,9 @@ import io.floorgate.gateway.config.GatewayConfig;
 import io.floorgate.gateway.logging.LogSetup;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,6 +48,17 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     DeferredSignals stopSignals = DeferredSignals.hold("TERM", "INT");
+    // systemd's ExecReload (kill -HUP): re-read the rule file. Handled from before the start (the
+    // JVM's own handling of SIGHUP is to stop) and, when it comes during the start, once the
+    // gateway runs: the start may have read the file before the edit that the signal announces.
+    AtomicReference<Gateway> running = new AtomicReference<>();
+    AtomicBoolean reloadAsked = new AtomicBoolean();
+    Signal.handle(
+        new Signal("HUP"),
+        signal -> {
+          reloadAsked.set(true);
+          reloadIfAsked(running.get(), reloadAsked);
+        });
     // Logged once stop signals are held, so a supervisor (or test) that sees it may stop us.
     LOG.info("logging at {}", logging);
     Gateway gateway;
@@ -64,8 +78,8 @@ final class RunCommand implements Callable<Integer> {
                   LOG.info("Floorgate stopped");
                 },
                 "floorgate-shutdown"));
-    // systemd's ExecReload (kill -HUP): re-read the rule file.
-    Signal.handle(new Signal("HUP"), signal -> gateway.reloadRules("sighup"));
+    running.set(gateway);
+    reloadIfAsked(gateway, reloadAsked);
     // From here a SIGTERM starts the JVM's shutdown, which runs the hook above (exit 143, as
     // systemd expects).
     Signal held = stopSignals.restore();
@@ -76,5 +90,12 @@ final class RunCommand implements Callable<Integer> {
       System.exit(held.getName().equals("INT") ? 0 : 128 + held.getNumber());
     }
     return FloorgateCommand.KEEP_RUNNING;
+  }
+
+  /** Reloads once per SIGHUP, whichever of the handler and the start sees the gateway first. */
+  private static void reloadIfAsked(@Nullable Gateway gateway, AtomicBoolean asked) {
+    if (gateway != null && asked.getAndSet(false)) {
+      gateway.reloadRules("sighup");
+    }
   }
 }
