@@ -178,8 +178,11 @@ class BrokerFuzzIT {
             InputStream in = socket.getInputStream();
             int mode = fuzzer.random().nextInt(10);
             if (mode == 0) {
-              // A broken CONNECT: the front door's parser must refuse it.
-              out.write(fuzzer.brokenConnect(clientId));
+              // A broken CONNECT: the front door's parser must refuse it. Its client ID has its own
+              // prefix: a flipped bit can leave a CONNECT valid with another digit in the ID, and
+              // "fuzz-…" would then take over a good session, which is not what this test is about
+              // (seed 20261130 turned fuzz-3-197 into fuzz-1-197, thread 1's ID of the moment).
+              out.write(fuzzer.brokenConnect("broken-" + thread + "-" + n));
               mine++;
             } else {
               boolean device = mode < 6;
