@@ -5,6 +5,8 @@
 #
 # Installs, under PREFIX (default /usr/local):
 #   lib/floorgate/floorgate.jar          the gateway (default: gateway/target/floorgate.jar)
+#   lib/floorgate/floorgate.jsa          its class archive, made here by a training run (not
+#                                        when staging: see below)
 #   bin/floorgate                        runs the jar: floorgate --version, floorgate events tail...
 #   lib/systemd/system/floorgate.service the unit, pointing at that jar
 #   lib/sysusers.d/floorgate.conf        the floorgate system user
@@ -14,11 +16,12 @@
 # as FILE.new for you to compare.
 #
 # DESTDIR=/some/root stages everything under that directory (packaging, tests) and touches
-# nothing else on this machine: no user is created and systemd is not told.
+# nothing else on this machine: no user is created, systemd is not told, and no class archive
+# is made (it records the jar's final path; make it there with floorgate class-archive).
 set -euo pipefail
 
 usage() {
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 die() {
@@ -114,9 +117,18 @@ if $live; then
   if [ -d /run/systemd/system ]; then
     systemctl daemon-reload
   fi
-  if [ ! -x /usr/bin/java ]; then
+  if [ -x /usr/bin/java ]; then
+    # Made for this jar at this path, by the Java the unit runs: a third off the start-up.
+    echo "Making the class archive the unit starts with (a training run of about 15 s)"
+    if ! /usr/bin/java -jar "$libdir/floorgate.jar" class-archive --out "$libdir/floorgate.jsa"; then
+      rm -f "$libdir/floorgate.jsa"
+      echo "warning: no class archive, so the gateway starts about a second slower; make it" \
+        "with: floorgate class-archive --out $libdir/floorgate.jsa" >&2
+    fi
+  else
     echo "warning: /usr/bin/java not found: install Java 17 or newer" \
-      "(apt-get install openjdk-17-jre-headless)" >&2
+      "(apt-get install openjdk-17-jre-headless), then run:" \
+      "floorgate class-archive --out $libdir/floorgate.jsa" >&2
   fi
 fi
 
@@ -127,6 +139,8 @@ echo
 echo "Installed: $libdir/floorgate.jar, $PREFIX/bin/floorgate, $unitdir/floorgate.service"
 if ! $live; then
   echo "Staged under $DESTDIR: nothing was started, no user was created."
+  echo "On the target machine, once installed there, make the class archive the unit starts with:"
+  echo "  floorgate class-archive --out $libdir/floorgate.jsa"
   exit 0
 fi
 echo "Next steps:"

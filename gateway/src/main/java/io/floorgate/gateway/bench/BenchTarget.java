@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +46,13 @@ public final class BenchTarget implements AutoCloseable {
           "-XX:+UseSerialGC",
           "-XX:MaxDirectMemorySize=64m",
           "-XX:+ExitOnOutOfMemoryError");
+
+  /** {@link #UNIT_JVM_ARGS} with the class archive the unit also starts with ({@link ClassArchive}). */
+  public static List<String> unitJvmArgs(Path classArchive) {
+    List<String> args = new ArrayList<>(UNIT_JVM_ARGS);
+    args.add(ClassArchive.option(classArchive));
+    return List.copyOf(args);
+  }
 
   /** The systemd unit's environment for the JVM (its Environment= lines), given to every target. */
   public static final Map<String, String> UNIT_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
@@ -154,12 +162,13 @@ public final class BenchTarget implements AutoCloseable {
    */
   private static List<String> command(List<String> jvmArgs, List<String> args) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java());
     command.addAll(jvmArgs);
     String classPath = System.getProperty("java.class.path");
-    if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+    Optional<Path> jar = runningJar();
+    if (jar.isPresent()) {
       command.add("-jar");
-      command.add(classPath);
+      command.add(jar.get().toString());
     } else {
       for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
         if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle")) {
@@ -172,6 +181,20 @@ public final class BenchTarget implements AutoCloseable {
     }
     command.addAll(args);
     return command;
+  }
+
+  /** The jar this process runs from ({@code java -jar floorgate.jar}); empty for a class path. */
+  public static Optional<Path> runningJar() {
+    String classPath = System.getProperty("java.class.path");
+    if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+      return Optional.of(Path.of(classPath).toAbsolutePath());
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code java} launcher of the JVM this process runs on. */
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   private void readOutput() {

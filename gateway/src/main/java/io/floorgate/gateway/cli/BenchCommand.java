@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.floorgate.gateway.bench.BenchSuite;
 import io.floorgate.gateway.bench.BenchTarget;
+import io.floorgate.gateway.bench.ClassArchive;
 import io.floorgate.gateway.bench.LoadResult;
 import io.floorgate.gateway.bench.LoadRun;
 import io.floorgate.gateway.bench.LoadSpec;
@@ -15,6 +16,7 @@ import io.floorgate.gateway.config.ConfigLoader;
 import io.floorgate.rules.tree.MapReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,14 +110,19 @@ final class BenchCommand implements Callable<Integer> {
       } else {
         int count = rules == null ? loadSpec.devices() : rules;
         RuleFiles.yaml(loadSpec, count); // validates the count before anything starts
-        Path dir = Files.createTempDirectory("floorgate-bench");
-        BenchSuite.Scenario scenario =
-            new BenchSuite.Scenario(kind.label(), kind, count, rate, qos);
-        record =
-            BenchSuite.runOne(scenario, loadSpec.withExpectAlerts(!noAlerts), dir,
-                load.targetJvmArgs(), err);
+        Path work = Files.createTempDirectory("floorgate-bench");
+        try {
+          List<String> jvmArgs = load.targetJvmArgs(work, err);
+          BenchSuite.Scenario scenario =
+              new BenchSuite.Scenario(kind.label(), kind, count, rate, qos);
+          record =
+              BenchSuite.runOne(scenario, loadSpec.withExpectAlerts(!noAlerts),
+                  work.resolve(kind.label()), jvmArgs, err);
+        } finally {
+          removeWorkDir(work);
+        }
       }
-    } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+    } catch (IllegalArgumentException | IllegalStateException | IOException | UncheckedIOException e) {
       err.println("bench failed: " + e.getMessage());
       err.flush();
       return 1;
@@ -123,6 +130,15 @@ final class BenchCommand implements Callable<Integer> {
     out.print(tableOf(record));
     out.flush();
     return writeJson(json, record.toMap(), out, err);
+  }
+
+  /** The class archive and the (by then empty) run directories: 26 MB is too much to leave. */
+  private static void removeWorkDir(Path work) throws IOException {
+    try (var paths = Files.walk(work)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
   private static String tableOf(RunRecord record) {
@@ -186,7 +202,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class, description = "How long to wait for alerts after the load (default ${DEFAULT-VALUE}).")
     Duration drainTimeout = Duration.ofSeconds(10);
 
-    @Option(names = "--target-jvm-arg", paramLabel = "ARG", description = "JVM option for a target started here, repeatable; replaces the default: the systemd unit's -Xms16m -Xmx96m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError (and MALLOC_ARENA_MAX=2).")
+    @Option(names = "--target-jvm-arg", paramLabel = "ARG", description = "JVM option for a target started here, repeatable; replaces the default: the systemd unit's -Xms16m -Xmx96m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError (and MALLOC_ARENA_MAX=2), with a class archive made for the run as the unit has one.")
     List<String> targetJvmArgs = new ArrayList<>();
 
     LoadSpec spec(int rate, int qos, boolean expectAlerts) {
@@ -194,8 +210,24 @@ final class BenchCommand implements Callable<Integer> {
           expectAlerts, drainTimeout, seed);
     }
 
-    List<String> targetJvmArgs() {
-      return targetJvmArgs.isEmpty() ? BenchTarget.UNIT_JVM_ARGS : List.copyOf(targetJvmArgs);
+    /**
+     * The targets' JVM options: those given, or the unit's with a class archive made in {@code
+     * work} for the run, as the unit starts with one (from a class path there is none to make).
+     */
+    List<String> targetJvmArgs(Path work, PrintWriter progress) {
+      if (!targetJvmArgs.isEmpty()) {
+        return List.copyOf(targetJvmArgs);
+      }
+      if (BenchTarget.runningJar().isEmpty()) {
+        progress.println("the targets start without a class archive: this runs from a class path");
+        progress.flush();
+        return BenchTarget.UNIT_JVM_ARGS;
+      }
+      Path archive = work.resolve("floorgate.jsa");
+      progress.println("making a class archive for the targets, as the unit starts with one...");
+      progress.flush();
+      ClassArchive.create(archive, BenchTarget.UNIT_JVM_ARGS, progress);
+      return BenchTarget.unitJvmArgs(archive);
     }
   }
 
@@ -261,12 +293,16 @@ final class BenchCommand implements Callable<Integer> {
       }
       Path work = Files.createTempDirectory("floorgate-bench");
       List<RunRecord> records;
+      List<String> jvmArgs;
       try {
-        records = BenchSuite.run(scenarios, base, work, load.targetJvmArgs(), err);
-      } catch (IllegalArgumentException | IllegalStateException e) {
+        jvmArgs = load.targetJvmArgs(work, err);
+        records = BenchSuite.run(scenarios, base, work, jvmArgs, err);
+      } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
         err.println("bench failed: " + e.getMessage());
         err.flush();
         return 1;
+      } finally {
+        removeWorkDir(work);
       }
       List<BenchSuite.Verdict> verdicts = BenchSuite.verdicts(records, base);
       String report = BenchSuite.markdown(records, verdicts);
@@ -276,7 +312,7 @@ final class BenchCommand implements Callable<Integer> {
       if (markdown != null) {
         Files.writeString(markdown, report, StandardCharsets.UTF_8);
       }
-      return writeJson(json, BenchSuite.toMap(records, verdicts, base, load.targetJvmArgs()), out, err);
+      return writeJson(json, BenchSuite.toMap(records, verdicts, base, jvmArgs), out, err);
     }
   }
 

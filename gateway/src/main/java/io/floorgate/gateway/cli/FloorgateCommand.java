@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       RulesCommand.class,
       BridgeCommand.class,
       PasswdCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      ClassArchiveCommand.class
     })
 public final class FloorgateCommand implements Callable<Integer> {
   /** Returned by {@code run} when the gateway started: main must not exit. */

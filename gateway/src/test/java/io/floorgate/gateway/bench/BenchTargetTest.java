@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class BenchTargetTest {
   @Test
-  void targetsRun_withTheSystemdUnitsMemorySettings() throws IOException {
+  void targetsRun_withTheSystemdUnitsMemorySettings_andItsClassArchive() throws IOException {
     Path here = Path.of("").toAbsolutePath();
     Path unit = here.resolve("systemd/floorgate.service");
     if (!Files.exists(unit)) {
@@ -20,7 +20,8 @@ class BenchTargetTest {
     String execStart =
         lines.stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
 
-    assertThat(execStart).contains(" " + String.join(" ", BenchTarget.UNIT_JVM_ARGS) + " ");
+    assertThat(execStart)
+        .contains(" " + String.join(" ", BenchTarget.unitJvmArgs(ClassArchive.UNIT_ARCHIVE)) + " ");
     BenchTarget.UNIT_ENVIRONMENT.forEach(
         (name, value) -> assertThat(lines).contains("Environment=" + name + "=" + value));
   }
