@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -275,19 +276,41 @@ class ConsoleBrowserIT {
    * readers, and all text meets the WCAG AA contrast.
    */
   private void assertAccessible(String what) {
-    List<String> unnamed = new ArrayList<>();
     String scope = all("dialog[open]").isEmpty() ? "" : "dialog[open] ";
     String controls =
         Stream.of("a[href]", "button", "input:not([type=hidden])", "select", "textarea", "[role=img]", "[tabindex='0']")
             .map(c -> scope + c)
             .collect(Collectors.joining(", "));
+    List<String> unnamed = fresh(() -> unnamedControls(controls));
+    assertThat(unnamed).as("controls without an accessible name on " + what).isEmpty();
+    assertThat(jsList(LOW_CONTRAST)).as("text below WCAG AA contrast on " + what).isEmpty();
+  }
+
+  /**
+   * What {@code look} reads from the page. Live pages re-draw (the trend every second): an element
+   * replaced between finding it and reading it is stale, and the look starts again on what
+   * replaced it.
+   */
+  private static <T> T fresh(java.util.function.Supplier<T> look) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return look.get();
+      } catch (StaleElementReferenceException e) {
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private List<String> unnamedControls(String controls) {
+    List<String> unnamed = new ArrayList<>();
     for (WebElement el : all(controls)) {
       if (el.isDisplayed() && el.getAccessibleName().isBlank()) {
         unnamed.add(el.getTagName() + "#" + el.getAttribute("id") + "." + el.getAttribute("class"));
       }
     }
-    assertThat(unnamed).as("controls without an accessible name on " + what).isEmpty();
-    assertThat(jsList(LOW_CONTRAST)).as("text below WCAG AA contrast on " + what).isEmpty();
+    return unnamed;
   }
 
   // ---- tests ----
@@ -308,7 +331,7 @@ class ConsoleBrowserIT {
     assertThat(millis).as("breach to board, ms").isLessThan(2000);
     LOG.info("console: a breach published over MQTT was on the board after {} ms", millis);
     assertThat(js("return window.__notReloaded === true;")).as("the page was not reloaded").isEqualTo(true);
-    assertThat(find(alarmRow("line-temp", LINE_TOPIC)).getText())
+    assertThat(fresh(() -> find(alarmRow("line-temp", LINE_TOPIC)).getText()))
         .contains("Active, unacknowledged")
         .contains("WARNING")
         .contains("Line temperature")
@@ -325,7 +348,8 @@ class ConsoleBrowserIT {
     assertThat(find("#alarm-count").getAttribute("class")).contains("count-critical");
     browser.screenshot("alarms");
 
-    String raisedId = find(alarmRow("line-temp", LINE_TOPIC)).getAttribute("data-event-id");
+    String raisedId =
+        fresh(() -> find(alarmRow("line-temp", LINE_TOPIC)).getAttribute("data-event-id"));
     click(alarmRow("line-temp", LINE_TOPIC) + " button[data-action=ack]");
     long clicked = System.nanoTime();
     Scada.Received action =
@@ -340,7 +364,7 @@ class ConsoleBrowserIT {
     LOG.info(
         "console: an acknowledgement clicked on the page was on the row after {} ms",
         (System.nanoTime() - clicked) / 1_000_000);
-    assertThat(find(alarmRow("line-temp", LINE_TOPIC) + " .acked-by").getText()).isEqualTo("op-7");
+    assertThat(fresh(() -> find(alarmRow("line-temp", LINE_TOPIC) + " .acked-by").getText())).isEqualTo("op-7");
     assertThat(all(alarmRow("line-temp", LINE_TOPIC) + " button[data-action=ack]")).isEmpty();
   }
 
@@ -358,7 +382,7 @@ class ConsoleBrowserIT {
     browser.screenshot("shelve-dialog");
     find("#shelve-confirm").click();
     waitFor(() -> rowState("line-temp", LINE_TOPIC).equals("shelved"));
-    assertThat(find(alarmRow("line-temp", LINE_TOPIC)).getText())
+    assertThat(fresh(() -> find(alarmRow("line-temp", LINE_TOPIC)).getText()))
         .contains("Shelved")
         .contains("by admin: sensor being replaced");
     click(alarmRow("line-temp", LINE_TOPIC) + " button[data-action=unshelve]");
@@ -514,16 +538,17 @@ class ConsoleBrowserIT {
     login(ADMIN_USER);
     open("trend?rule=line-temp&topic=" + LINE_TOPIC);
     waitFor(() -> !all("#trend-chart path.values").isEmpty());
-    String d = find("#trend-chart path.values").getAttribute("d");
+    String d = fresh(() -> find("#trend-chart path.values").getAttribute("d"));
     assertThat(d.split("L")).hasSize(9);
     assertThat(all("#trend-chart line.threshold")).hasSize(1);
     assertThat(all("#trend-chart line.deadband")).hasSize(1);
-    List<String> marks = all("#trend-chart text.mark").stream().map(WebElement::getText).toList();
+    List<String> marks =
+        fresh(() -> all("#trend-chart text.mark").stream().map(WebElement::getText).toList());
     assertThat(marks).containsExactlyInAnyOrder("limit 25", "clears 24.5");
     assertThat(find("#trend-info").getText())
         .startsWith("Line temperature on plant/l1/s1/temperature: latest 23.9")
         .contains("min 23.8, max 26.2 over 9 value(s) in the last 15 min");
-    assertThat(find("#trend-chart svg").getAttribute("role")).isEqualTo("img");
+    assertThat(fresh(() -> find("#trend-chart svg").getAttribute("role"))).isEqualTo("img");
 
     // Live: a new value is drawn without a reload.
     publish(sensor, LINE_TOPIC, "27.5");
@@ -539,12 +564,13 @@ class ConsoleBrowserIT {
     open("status");
     waitFor(() -> find("#status-ready").getText().startsWith("Ready"));
     waitFor(() -> !find("#status-cards").getText().contains("measuring"));
-    String cards = find("#status-cards").getText();
+    String cards = fresh(() -> find("#status-cards").getText());
     assertThat(cards)
         .contains("MQTT CLIENTS\n2")
         .contains("JOURNAL")
         .contains("retention\n30 day(s)");
-    assertThat(find("#status-cards section[aria-label=Journal] .big").getText()).matches("[0-9.]+ (KiB|MiB|GiB)");
+    assertThat(fresh(() -> find("#status-cards section[aria-label=Journal] .big").getText()))
+        .matches("[0-9.]+ (KiB|MiB|GiB)");
 
     // Traffic: the rates follow (every value crosses the limit, so events flow as well).
     int[] n = {0};
@@ -560,7 +586,7 @@ class ConsoleBrowserIT {
   }
 
   private String rate(String card) {
-    return find("#status-cards section[aria-label=" + card + "] .big").getText();
+    return fresh(() -> find("#status-cards section[aria-label=" + card + "] .big").getText());
   }
 
   @Test
@@ -578,14 +604,14 @@ class ConsoleBrowserIT {
     // Filters: by severity, by category.
     choose("#alarm-severity", "critical");
     waitFor(() -> all("#alarm-rows tr").size() == 1);
-    assertThat(find("#alarm-rows tr").getAttribute("data-rule")).isEqualTo("oven");
-    assertThat(find("#alarm-summary").getText()).isEqualTo("2 alarm(s), 2 unacknowledged; 1 shown");
+    assertThat(fresh(() -> find("#alarm-rows tr").getAttribute("data-rule"))).isEqualTo("oven");
+    assertThat(fresh(() -> find("#alarm-summary").getText())).isEqualTo("2 alarm(s), 2 unacknowledged; 1 shown");
     choose("#alarm-severity", "warning");
     waitFor(() -> all("#alarm-rows tr").size() == 1 && find("#alarm-rows tr").getAttribute("data-rule").equals("line-temp"));
     choose("#alarm-severity", "");
     choose("#alarm-category", "system");
     waitFor(() -> all("#alarm-rows tr").isEmpty());
-    assertThat(find("#alarm-summary").getText()).endsWith("; 0 shown");
+    assertThat(fresh(() -> find("#alarm-summary").getText())).endsWith("; 0 shown");
     choose("#alarm-category", "threshold");
     waitFor(() -> all("#alarm-rows tr").size() == 2);
 
@@ -594,7 +620,7 @@ class ConsoleBrowserIT {
     publish(oven, OVEN_TOPIC, "150");
     waitFor(() -> !all(alarmRow("oven", OVEN_TOPIC) + " button[data-action=reset]").isEmpty());
     assertThat(rowState("oven", OVEN_TOPIC)).isEqualTo("active_unacknowledged");
-    assertThat(find(alarmRow("oven", OVEN_TOPIC)).getText()).contains("latched").contains("150");
+    assertThat(fresh(() -> find(alarmRow("oven", OVEN_TOPIC)).getText())).contains("latched").contains("150");
     click(alarmRow("oven", OVEN_TOPIC) + " button[data-action=ack]");
     waitFor(() -> rowState("oven", OVEN_TOPIC).equals("active_acknowledged"));
     click(alarmRow("oven", OVEN_TOPIC) + " button[data-action=reset]");
@@ -635,7 +661,7 @@ class ConsoleBrowserIT {
     press("pump swap", Keys.ENTER);
     waitFor(() -> rowState("line-temp", LINE_TOPIC).equals("shelved"));
     waitFor(() -> focused(row));
-    assertThat(find(row).getText()).contains("by op-7: pump swap");
+    assertThat(fresh(() -> find(row).getText())).contains("by op-7: pump swap");
 
     press(Keys.TAB);
     assertThat(focused(row + " button[data-action=unshelve]")).isTrue();
@@ -681,7 +707,8 @@ class ConsoleBrowserIT {
 
     open("trend?rule=line-temp&topic=" + LINE_TOPIC);
     waitFor(() -> !all("#trend-chart path.values").isEmpty());
-    assertThat(find("#trend-chart svg").getAccessibleName()).startsWith("Trend of Line temperature");
+    assertThat(fresh(() -> find("#trend-chart svg").getAccessibleName()))
+        .startsWith("Trend of Line temperature");
     assertAccessible("the trend");
 
     open("rules");
