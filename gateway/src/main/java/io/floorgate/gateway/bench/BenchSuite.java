@@ -376,7 +376,8 @@ public final class BenchSuite {
     return machine;
   }
 
-  static void deleteRecursively(Path dir) {
+  /** Deletes {@code dir} and all below it, as far as it can: a leftover is not worth failing for. */
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

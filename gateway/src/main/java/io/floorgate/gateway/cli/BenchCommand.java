@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
               BenchSuite.runOne(scenario, loadSpec.withExpectAlerts(!noAlerts),
                   work.resolve(kind.label()), jvmArgs, err);
         } finally {
-          removeWorkDir(work);
+          BenchSuite.deleteRecursively(work); // the class archive: 28 MB
         }
       }
     } catch (IllegalArgumentException | IllegalStateException | IOException | UncheckedIOException e) {
@@ -130,15 +130,6 @@ final class BenchCommand implements Callable<Integer> {
     out.print(tableOf(record));
     out.flush();
     return writeJson(json, record.toMap(), out, err);
-  }
-
-  /** The class archive and the (by then empty) run directories: 26 MB is too much to leave. */
-  private static void removeWorkDir(Path work) throws IOException {
-    try (var paths = Files.walk(work)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 
   private static String tableOf(RunRecord record) {
@@ -302,7 +293,7 @@ final class BenchCommand implements Callable<Integer> {
         err.flush();
         return 1;
       } finally {
-        removeWorkDir(work);
+        BenchSuite.deleteRecursively(work); // the class archive: 28 MB
       }
       List<BenchSuite.Verdict> verdicts = BenchSuite.verdicts(records, base);
       String report = BenchSuite.markdown(records, verdicts);
