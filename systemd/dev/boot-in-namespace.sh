@@ -38,6 +38,9 @@ inner() {
   mount -t tmpfs tmpfs "$r/root/tmp"
   mkdir -p "$r/root/mnt/floorgate"
   mount --bind -o ro "$repo" "$r/root/mnt/floorgate"
+  # install.sh's class-archive training run listens on loopback, which a new network namespace
+  # has down until systemd brings it up.
+  ip link set lo up
   chroot "$r/root" bash /mnt/floorgate/systemd/install.sh \
     --jar /mnt/floorgate/gateway/target/floorgate.jar
   for unit in modprobe@.service systemd-binfmt.service proc-sys-fs-binfmt_misc.automount \

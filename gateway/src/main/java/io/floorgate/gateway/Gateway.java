@@ -108,9 +108,7 @@ public final class Gateway implements AutoCloseable {
       return gateway;
     } catch (RuntimeException e) {
       gateway.close();
-      throw e instanceof GatewayStartException g
-          ? g
-          : new GatewayStartException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+      throw e instanceof GatewayStartException g ? g : GatewayStartException.of(e);
     }
   }
 

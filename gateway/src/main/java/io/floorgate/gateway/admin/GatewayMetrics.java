@@ -17,8 +17,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's Prometheus metrics, served on {@code /metrics}. Counters that the parts already
@@ -38,10 +41,12 @@ import org.jspecify.annotations.Nullable;
  * floorgate_mqtt_clients_connected
  * floorgate_admin_failed_logins_total
  * floorgate_bridge_*                                the upstream bridge, when enabled ({@code BridgeMetrics})
- * jvm_*                                             memory, GC, threads, classes
+ * jvm_*, process_*                                  memory, GC, threads, classes, CPU (where the JVM can read them)
  * </pre>
  */
 public final class GatewayMetrics {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayMetrics.class);
+
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
@@ -148,7 +153,25 @@ public final class GatewayMetrics {
           .callback(callback -> callback.call(lag.getAsLong()))
           .register(registry);
     }
-    JvmMetrics.builder().register(registry);
+    registerJvmMetrics(registry, r -> JvmMetrics.builder().register(r));
+  }
+
+  /**
+   * The JVM's own metrics, as far as the JVM can read them: optional, so a failure costs them,
+   * not the start. (Java 17 throws a NullPointerException from its cgroup v1 code where
+   * /proc/self/cgroup names controllers that are not mounted, e.g. in some containers.)
+   *
+   * @return whether they were registered
+   */
+  static boolean registerJvmMetrics(PrometheusRegistry registry, Consumer<PrometheusRegistry> jvm) {
+    try {
+      jvm.accept(registry);
+      return true;
+    } catch (RuntimeException e) {
+      LOG.warn("JVM and process metrics (jvm_*, process_*) are left out: the JVM cannot read them here: {}",
+          e.toString());
+      return false;
+    }
   }
 
   /** The registry, for parts that add their own metrics (the bridge). */

@@ -66,7 +66,12 @@ final class RunCommand implements Callable<Integer> {
       gateway = Gateway.start(loaded);
     } catch (GatewayStartException e) {
       stopSignals.restore();
-      LOG.error("Floorgate did not start: {}", e.getMessage());
+      if (e.bug()) {
+        LOG.error("Floorgate did not start (a bug: please report it with this trace): {}",
+            e.getMessage(), e.getCause());
+      } else {
+        LOG.error("Floorgate did not start: {}", e.getMessage());
+      }
       return 1;
     }
     Runtime.getRuntime()
