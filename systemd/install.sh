@@ -118,7 +118,7 @@ if $live; then
     systemctl daemon-reload
   fi
   if [ -x /usr/bin/java ]; then
-    # Made for this jar at this path, by the Java the unit runs: a third off the start-up.
+    # Made for this jar at this path, by the Java the unit runs: about half off the start-up.
     echo "Making the class archive the unit starts with (a training run of about 15 s)"
     if ! /usr/bin/java -jar "$libdir/floorgate.jar" class-archive --out "$libdir/floorgate.jsa"; then
       rm -f "$libdir/floorgate.jsa"

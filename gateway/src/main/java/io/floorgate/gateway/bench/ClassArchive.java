@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Creates the class-data sharing archive the systemd unit starts with ({@code
  * -XX:SharedArchiveFile}): the JVM maps the classes it holds, already parsed and verified, instead
- * of loading them from the jar, which takes about a third off the start-up (docs/benchmarks.md).
+ * of loading them from the jar, which takes about half off the start-up (docs/benchmarks.md).
  *
  * <p>The archive is dumped by a training run: the gateway, started from this jar with the unit's
  * JVM settings and {@code -XX:ArchiveClassesAtExit}, takes a few seconds of telemetry with
