@@ -168,7 +168,9 @@ public final class GatewayMetrics {
       jvm.accept(registry);
       return true;
     } catch (RuntimeException e) {
-      LOG.warn("JVM and process metrics (jvm_*, process_*) are left out: the JVM cannot read them here: {}",
+      LOG.warn(
+          "JVM and process metrics (jvm_*, process_*) are left out: the JVM cannot read them"
+              + " here: {}",
           e.toString());
       return false;
     }

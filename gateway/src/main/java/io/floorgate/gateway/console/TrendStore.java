@@ -123,11 +123,7 @@ public final class TrendStore implements Ingest.ReadingObserver {
         long last = path.getValue().lastMillis();
         oldest = Math.min(oldest, last);
         if (now - last > windowMillis) {
-          topic.getValue().remove(path.getKey());
-          if (topic.getValue().isEmpty()) {
-            byTopic.remove(topic.getKey());
-          }
-          series--;
+          forget(topic.getKey(), path.getKey());
           return true;
         }
       }
@@ -184,13 +180,18 @@ public final class TrendStore implements Ingest.ReadingObserver {
     if (topic == null) {
       return false;
     }
+    forget(topic, path);
+    return true;
+  }
+
+  /** Drops a kept series, making room for another. */
+  private void forget(String topic, String path) {
     Map<String, Ring> paths = byTopic.get(topic);
     paths.remove(path);
     if (paths.isEmpty()) {
       byTopic.remove(topic);
     }
     series--;
-    return true;
   }
 
   /** The points of a series within the window before {@code now}, oldest first. */
