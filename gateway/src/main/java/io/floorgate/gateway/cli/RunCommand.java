@@ -2,11 +2,14 @@ package io.floorgate.gateway.cli;
 
 import io.floorgate.gateway.Gateway;
 import io.floorgate.gateway.GatewayStartException;
+import io.floorgate.gateway.NativeHeapTrimmer;
 import io.floorgate.gateway.config.ConfigException;
 import io.floorgate.gateway.config.ConfigLoader;
 import io.floorgate.gateway.config.GatewayConfig;
 import io.floorgate.gateway.logging.LogSetup;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,6 +27,8 @@ import sun.misc.Signal;
     description = "Run the gateway (on the embedded defaults without --config).")
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+  /** As measured in docs/benchmarks.md (Memory). */
+  private static final Duration TRIM_INTERVAL = Duration.ofSeconds(1);
 
   @Option(
       names = {"-c", "--config"},
@@ -74,11 +79,14 @@ final class RunCommand implements Callable<Integer> {
       }
       return 1;
     }
+    // Started after the gateway, off its start-up: the first trim sets up the JVM's MBean server.
+    Optional<NativeHeapTrimmer> trimmer = NativeHeapTrimmer.start(TRIM_INTERVAL);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   LOG.info("shutting down");
+                  trimmer.ifPresent(NativeHeapTrimmer::close);
                   gateway.close();
                   LOG.info("Floorgate stopped");
                 },

@@ -1,0 +1,80 @@
+package io.floorgate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class NativeHeapTrimmerTest {
+  private static final Duration OFTEN = Duration.ofMillis(20);
+  private static final String TRIMMED = "Trim native heap: RSS+Swap: 37600K->36200K (-1400K)\n";
+
+  @Test
+  void trimsAgainAndAgain_untilClosed() {
+    AtomicInteger calls = new AtomicInteger();
+    Optional<NativeHeapTrimmer> trimmer =
+        NativeHeapTrimmer.start(OFTEN, () -> {
+          calls.incrementAndGet();
+          return TRIMMED;
+        });
+
+    assertThat(trimmer).isPresent();
+    await().atMost(Duration.ofSeconds(5)).until(() -> trimmer.get().trims() >= 3);
+    trimmer.get().close();
+    int afterClose = calls.get();
+    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> calls.get() == afterClose);
+    trimmer.get().close(); // idempotent
+  }
+
+  @Test
+  void staysOff_whereTheCLibraryCannotTrim() {
+    // What the JVM answers on musl and other C libraries without malloc_trim.
+    assertThat(NativeHeapTrimmer.start(OFTEN, () -> "Not available.\n")).isEmpty();
+  }
+
+  @Test
+  void staysOff_whenTheFirstTrimFails() {
+    assertThat(NativeHeapTrimmer.start(OFTEN, () -> {
+      throw new IllegalStateException("javax.management.ReflectionException");
+    })).isEmpty();
+  }
+
+  @Test
+  void stopsForGood_afterATrimFails() {
+    AtomicInteger calls = new AtomicInteger();
+    Supplier<String> failingLater =
+        () -> {
+          if (calls.incrementAndGet() > 2) {
+            throw new IllegalStateException("javax.management.ReflectionException");
+          }
+          return TRIMMED;
+        };
+
+    NativeHeapTrimmer trimmer = NativeHeapTrimmer.start(OFTEN, failingLater).orElseThrow();
+    try {
+      await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() >= 3);
+      await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> calls.get() == 3);
+      assertThat(trimmer.trims()).isEqualTo(1);
+    } finally {
+      trimmer.close();
+    }
+  }
+
+  @Test
+  void thisJvm_hasTheTrimCommand() {
+    assumeTrue(
+        System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"),
+        "System.trim_native_heap exists on Linux only");
+
+    Supplier<String> command = NativeHeapTrimmer.jvmCommand().orElseThrow();
+
+    // glibc trims and reports the resident size; other C libraries answer "Not available".
+    assertThat(command.get()).containsAnyOf("Trim native heap", "Not available");
+  }
+}
