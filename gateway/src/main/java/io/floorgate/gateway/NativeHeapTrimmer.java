@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * the process's resident memory stays at its highest point, most of it reached while the JIT
  * warms up under load. Trimming lowers that peak and keeps it from creeping (docs/benchmarks.md,
  * Memory). The JVM's own periodic trim ({@code -XX:TrimNativeHeapInterval}) does the same, but
- * Java 17 updates before 17.0.9 refuse to start with that option, while this command has been in
- * Java 17 since 17.0.2 and is simply skipped, with one log line, where it is missing or the C
- * library is not glibc.
+ * Java 17 updates before 17.0.9 refuse to start with that option, while this command came to Java
+ * 17 in an early update (JDK-8268893) and is simply skipped, with one log line, where it is
+ * missing or the C library is not glibc.
  *
  * <p>Runs on one daemon thread of its own, {@code floorgate-trim}.
  */

@@ -28,7 +28,10 @@ class NativeHeapTrimmerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> trimmer.get().trims() >= 3);
     trimmer.get().close();
     int afterClose = calls.get();
-    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> calls.get() == afterClose);
+    await()
+        .during(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> calls.get() == afterClose);
     trimmer.get().close(); // idempotent
   }
 
@@ -59,7 +62,10 @@ class NativeHeapTrimmerTest {
     NativeHeapTrimmer trimmer = NativeHeapTrimmer.start(OFTEN, failingLater).orElseThrow();
     try {
       await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() >= 3);
-      await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> calls.get() == 3);
+      await()
+          .during(Duration.ofMillis(200))
+          .atMost(Duration.ofSeconds(1))
+          .until(() -> calls.get() == 3);
       assertThat(trimmer.trims()).isEqualTo(1);
     } finally {
       trimmer.close();
