@@ -487,6 +487,37 @@ class GatewayIT {
   }
 
   @Test
+  void rejectionsNotYetReported_areReportedWhenTheGatewayStops() {
+    try (GatewayFixture before = GatewayFixture.start(dir, LINE_TEMP)) {
+      Mqtt3BlockingClient device = before.device("sensor-1");
+      var rejections = before.gateway.ingest().rejections();
+      publish(device, "plant/line1/s1/temperature", "warm");
+      // The first rejection is reported at once; the next ones wait for the interval (60 s).
+      await().atMost(Duration.ofSeconds(5)).until(() -> rejectedInputReports(before).size() == 1);
+      publish(device, "plant/line1/s1/temperature", "warmer");
+      publish(device, "plant/line1/s1/temperature", "hot");
+      await().atMost(Duration.ofSeconds(5)).until(() -> rejections.total(Rejection.NOT_JSON) == 3);
+      assertThat(rejectedInputReports(before)).hasSize(1);
+    }
+
+    // The stop reported the two waiting ones; the restarted gateway's window has it from the journal.
+    fixture = GatewayFixture.start(dir, LINE_TEMP);
+    List<Event> reports = rejectedInputReports(fixture);
+    assertThat(reports).hasSize(2);
+    assertThat(reports.get(1).details())
+        .containsEntry("reason", "not_json")
+        .containsEntry("count", 2L)
+        .containsEntry("total", 3L);
+  }
+
+  private static List<Event> rejectedInputReports(GatewayFixture gateway) {
+    return gateway.gateway.events().getEvents(EventCategory.ERROR, null, 0).stream()
+        .filter(e -> "RejectedInput".equals(e.details().get("error_type")))
+        .sorted(java.util.Comparator.comparing(e -> (Long) e.details().get("total")))
+        .toList();
+  }
+
+  @Test
   void persistenceDisabled_publishesAlertsDirectly() {
     fixture =
         GatewayFixture.start(dir, LINE_TEMP, "EVENT_NOTIFICATION:\n  persistence_enabled: false\n");

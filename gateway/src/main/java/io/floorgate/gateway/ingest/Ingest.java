@@ -443,6 +443,14 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         LOG.error("ingest loop: {}", e.toString(), e);
       }
     }
+    // Stopping: what was rejected since the last report is reported now, not lost with us.
+    try {
+      long now = clock.millis();
+      reportOverruns(now);
+      rejections.flushAll(now);
+    } catch (RuntimeException e) {
+      LOG.error("reporting rejections at shutdown failed: {}", e.toString());
+    }
   }
 
   private long pollMillis() {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * per message and one event per interval, and never floods the journal or the log.
  *
  * <p>{@link #count} and {@link #countLater} are thread-safe (the broker's threads use them);
- * {@link #reject}, {@link #noteCounted} and {@link #flush} belong to the ingest thread.
+ * {@link #reject}, {@link #noteCounted}, {@link #flush} and {@link #flushAll} belong to the
+ * ingest thread.
  */
 public final class RejectionReporter {
   private static final Logger LOG = LoggerFactory.getLogger(RejectionReporter.class);
@@ -108,6 +109,18 @@ public final class RejectionReporter {
 
   /** Reports every reason whose interval has passed with rejections waiting. */
   public void flush(long nowMillis) {
+    flush(nowMillis, false);
+  }
+
+  /**
+   * Reports every reason with rejections waiting, interval or not: when ingest stops, so that the
+   * last interval's rejections are not lost from the log and the journal.
+   */
+  public void flushAll(long nowMillis) {
+    flush(nowMillis, true);
+  }
+
+  private void flush(long nowMillis, boolean all) {
     for (Rejection reason : REASONS) {
       long n = deferred.getAndSet(reason.ordinal(), 0);
       if (n > 0) {
@@ -117,7 +130,7 @@ public final class RejectionReporter {
     }
     for (Map.Entry<Rejection, Pending> entry : pending.entrySet()) {
       Pending p = entry.getValue();
-      if (p.count > 0 && nowMillis - p.lastReportMillis >= intervalMillis) {
+      if (p.count > 0 && (all || nowMillis - p.lastReportMillis >= intervalMillis)) {
         report(entry.getKey(), p, nowMillis);
       }
     }

@@ -104,6 +104,31 @@ class RejectionReporterTest {
   }
 
   @Test
+  void flushAll_reportsWhatWaits_beforeItsIntervalEnds() {
+    reporter.reject(Rejection.NOT_JSON, "t/1", "c1", "not a number or JSON: a", T0);
+    reporter.reject(Rejection.NOT_JSON, "t/2", "c2", "not a number or JSON: b", T0 + 10);
+    reporter.countLater(Rejection.PUBLISH_DENIED, "alerts/x", "dev", "denied");
+    reporter.flush(T0 + 20);
+    assertThat(published).hasSize(2); // each reason's first, at once
+
+    reporter.reject(Rejection.NOT_JSON, "t/3", "c3", "not a number or JSON: c", T0 + 30);
+    reporter.countLater(Rejection.PUBLISH_DENIED, "alerts/y", "dev", "denied");
+    reporter.flush(T0 + 40);
+    assertThat(published).hasSize(2);
+
+    reporter.flushAll(T0 + 50);
+
+    assertThat(published).hasSize(4);
+    assertThat(published.subList(2, 4))
+        .extracting(e -> e.details().get("reason"), e -> e.details().get("count"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("not_json", 2L),
+            org.assertj.core.groups.Tuple.tuple("publish_denied", 1L));
+    reporter.flushAll(T0 + 60);
+    assertThat(published).hasSize(4); // nothing waits any more
+  }
+
+  @Test
   void rejectionAfterAQuietInterval_isReportedAtOnceAgain() {
     reporter.reject(Rejection.EMPTY, "t", "c", "empty payload", T0);
     reporter.reject(Rejection.EMPTY, "t", "c", "empty payload", T0 + INTERVAL_MS);
