@@ -79,6 +79,7 @@ public final class ConfigLoader {
   private static final Set<String> INGEST =
       Set.of(
           "queue_capacity",
+          "queue_bytes",
           "simulation_topics",
           "optimization_topics",
           "error_report_interval",
@@ -250,6 +251,19 @@ public final class ConfigLoader {
     MapReader ingest = section(top, "ingest");
     int queueCapacity =
         orDefault(ingest.integer("queue_capacity", 1, 10_000_000), 65_536L).intValue();
+    long queueBytes =
+        orDefault(ingest.integer("queue_bytes", 1, 1L << 40), IngestConfig.DEFAULT_QUEUE_BYTES);
+    long largestMessage = (long) maxPayload + IngestConfig.MESSAGE_OVERHEAD_BYTES;
+    if (queueBytes < largestMessage) {
+      ingest.problem(
+          ingest.location("queue_bytes"),
+          "ingest.queue_bytes must be at least broker.max_payload_bytes + "
+              + IngestConfig.MESSAGE_OVERHEAD_BYTES
+              + " ("
+              + largestMessage
+              + "), or the largest payload could never be evaluated, but was "
+              + queueBytes);
+    }
     List<String> simulationTopics =
         filters(ingest, "simulation_topics", List.of("twin/+/simulation"));
     List<String> optimizationTopics =
@@ -356,6 +370,7 @@ public final class ConfigLoader {
         new RulesConfig(rulesFile, stateTopics, watchRules),
         new IngestConfig(
             queueCapacity,
+            queueBytes,
             simulationTopics,
             optimizationTopics,
             errorInterval,

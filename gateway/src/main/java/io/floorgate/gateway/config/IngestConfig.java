@@ -8,6 +8,9 @@ import java.util.List;
  *
  * @param queueCapacity messages buffered between the broker and evaluation; when full, new
  *     messages are dropped and counted (the broker is never blocked)
+ * @param queueBytes the most those messages may take in memory together (payloads, topics and
+ *     about 120 bytes per message), so a burst of large payloads cannot exhaust the heap; a
+ *     message that would pass it is dropped and counted like one over {@code queueCapacity}
  * @param simulationTopics topic filters whose payloads are simulation results
  * @param optimizationTopics topic filters whose payloads are optimization opportunities
  * @param errorReportInterval at most one error event per rejection reason per interval
@@ -16,11 +19,19 @@ import java.util.List;
  */
 public record IngestConfig(
     int queueCapacity,
+    long queueBytes,
     List<String> simulationTopics,
     List<String> optimizationTopics,
     Duration errorReportInterval,
     int maxJsonDepth,
     long maxJsonTokens) {
+  /**
+   * What a queued message costs besides its payload, topic and client id: the objects' headers
+   * and fields, and the array's header (an estimate, rounded up).
+   */
+  public static final int MESSAGE_OVERHEAD_BYTES = 120;
+  /** Default of {@code ingest.queue_bytes}: a quarter of the unit's 96 MiB heap. */
+  public static final long DEFAULT_QUEUE_BYTES = 24L * 1024 * 1024;
   /** Default of {@code ingest.max_json_depth}. */
   public static final int DEFAULT_MAX_JSON_DEPTH = 32;
   /** Default of {@code ingest.max_json_tokens}. */

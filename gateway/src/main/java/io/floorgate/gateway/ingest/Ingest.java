@@ -90,6 +90,8 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private volatile boolean journalBlocked;
   private final AtomicLong evaluations = new AtomicLong();
   private final AtomicLong overruns = new AtomicLong();
+  /** Estimated memory of the queued messages; see {@link #offer}. */
+  private final AtomicLong queuedBytes = new AtomicLong();
   private long overrunsReported;
 
   private volatile RuleSet rules;
@@ -247,16 +249,37 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         });
   }
 
-  /** Called by the broker for every client publish; never blocks. */
+  /**
+   * Called by the broker for every client publish; never blocks. Dropped (and counted) when the
+   * queue holds {@code queue_capacity} messages or the message would take it past {@code
+   * queue_bytes}.
+   */
   @Override
   public boolean offer(InboundMessage message) {
     received.incrementAndGet();
-    if (queue.offer(message)) {
-      return true;
+    long size = footprint(message);
+    if (queuedBytes.addAndGet(size) <= config.queueBytes()) {
+      if (queue.offer(message)) {
+        return true;
+      }
     }
+    queuedBytes.addAndGet(-size);
     overruns.incrementAndGet();
     rejections.count(Rejection.QUEUE_FULL);
     return false;
+  }
+
+  /** What a queued message takes in memory, estimated (Latin-1 strings: a byte a character). */
+  static long footprint(InboundMessage message) {
+    return (long) message.payload().length
+        + message.topic().length()
+        + message.clientId().length()
+        + IngestConfig.MESSAGE_OVERHEAD_BYTES;
+  }
+
+  /** The estimated memory of the messages queued now ({@link #footprint}). */
+  public long queuedBytes() {
+    return queuedBytes.get();
   }
 
   /** Sets who sees every evaluated value (null: nobody); see {@link ReadingObserver}. */
@@ -425,6 +448,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       try {
         Object next = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
         if (next instanceof InboundMessage message) {
+          queuedBytes.addAndGet(-footprint(message));
           handleSafely(message);
         } else if (next instanceof Command command) {
           command.action().run();
@@ -724,7 +748,11 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       rejections.noteCounted(
           Rejection.QUEUE_FULL,
           fresh,
-          "the ingest queue (" + config.queueCapacity() + " messages) was full; messages dropped",
+          "the ingest queue ("
+              + config.queueCapacity()
+              + " messages, "
+              + config.queueBytes()
+              + " bytes) was full; messages dropped",
           now);
     }
   }

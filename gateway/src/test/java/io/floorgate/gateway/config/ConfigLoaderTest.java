@@ -54,6 +54,7 @@ class ConfigLoaderTest {
         .isEqualTo(
             new IngestConfig(
                 65_536,
+                IngestConfig.DEFAULT_QUEUE_BYTES,
                 List.of("twin/+/simulation"),
                 List.of("twin/+/optimization"),
                 Duration.ofSeconds(60),
@@ -208,6 +209,7 @@ class ConfigLoaderTest {
                     - twin/#
                 ingest:
                   queue_capacity: 10
+                  queue_bytes: 2000000
                   simulation_topics: sim/+
                   optimization_topics: []
                   error_report_interval: 5m
@@ -254,7 +256,8 @@ class ConfigLoaderTest {
                 Path.of("/etc/floorgate/rules.yaml"), List.of("plant/+/state", "twin/#"), true));
     assertThat(config.ingest())
         .isEqualTo(
-            new IngestConfig(10, List.of("sim/+"), List.of(), Duration.ofMinutes(5), 4, 100));
+            new IngestConfig(
+                10, 2_000_000, List.of("sim/+"), List.of(), Duration.ofMinutes(5), 4, 100));
     assertThat(config.journal())
         .isEqualTo(
             new JournalConfig(
@@ -317,6 +320,17 @@ class ConfigLoaderTest {
                 + " but was 'verbose'",
             "c.yaml:3:11: log.format: format must be one of [text, json], but was 'xml'",
             "c.yaml:4:3: unknown key 'log.file'; allowed: format, level");
+  }
+
+  @Test
+  void queueBytesTooSmallForTheLargestPayload_isAProblem() {
+    String yaml = "broker:\n  max_payload_bytes: 4096\ningest:\n  queue_bytes: 4000\n";
+
+    assertThat(parse(yaml).problems().stream().map(Problem::toString))
+        .containsExactly(
+            "c.yaml:4:16: ingest.queue_bytes must be at least broker.max_payload_bytes + 120"
+                + " (4216), or the largest payload could never be evaluated, but was 4000");
+    assertThat(parse(yaml.replace("4000", "4216")).problems()).isEmpty();
   }
 
   @Test

@@ -1,0 +1,105 @@
+package io.floorgate.gateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.floorgate.events.EventManager;
+import io.floorgate.events.EventNotificationConfig;
+import io.floorgate.events.EventSeverity;
+import io.floorgate.gateway.alerts.AlarmBoard;
+import io.floorgate.gateway.broker.InboundMessage;
+import io.floorgate.gateway.config.IngestConfig;
+import io.floorgate.gateway.config.TopicTemplate;
+import io.floorgate.rules.RuleSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The ingest queue is bounded by messages and by bytes; what does not fit is dropped, counted. */
+class IngestQueueTest {
+  private static final String TOPIC = "plant/line1/s1/temperature";
+  private static final String CLIENT = "plc-1";
+
+  private final EventManager events = EventManager.inMemory(EventNotificationConfig.DEFAULTS);
+  private Ingest ingest;
+
+  @AfterEach
+  void close() {
+    if (ingest != null) {
+      ingest.close();
+    }
+    events.close();
+  }
+
+  private Ingest ingest(int capacity, long bytes) {
+    AlarmBoard board =
+        new AlarmBoard(
+            TopicTemplate.parse("alarms/{rule_id}", Set.of("rule_id", "gateway_id")),
+            "gw",
+            1,
+            (topic, payload, qos, retain) -> true,
+            EventSeverity.WARNING);
+    ingest =
+        new Ingest(
+            new IngestConfig(
+                capacity, bytes, List.of(), List.of(), Duration.ofSeconds(60), 32, 10_000),
+            List.of(),
+            "alerts/ack",
+            65_536,
+            RuleSet.empty(),
+            events,
+            board,
+            Clock.systemUTC());
+    return ingest;
+  }
+
+  private static InboundMessage message(int payloadBytes) {
+    return new InboundMessage(TOPIC, new byte[payloadBytes], 0, false, CLIENT, null, 0);
+  }
+
+  @Test
+  void largePayloads_areDroppedOnceTheQueuedBytesWouldPassTheBound_evenWithRoomForMoreMessages() {
+    long each = Ingest.footprint(message(3_000)); // 3,000 + topic + client id + overhead
+    Ingest queue = ingest(100, 3 * each + 200); // not started: nothing drains
+
+    assertThat(queue.offer(message(3_000))).isTrue();
+    assertThat(queue.offer(message(3_000))).isTrue();
+    assertThat(queue.offer(message(3_000))).isTrue();
+    assertThat(queue.offer(message(3_000))).as("a fourth would pass the byte bound").isFalse();
+    assertThat(queue.offer(message(10))).as("a small one still fits").isTrue();
+
+    assertThat(queue.overruns()).isEqualTo(1);
+    assertThat(queue.rejections().total(Rejection.QUEUE_FULL)).isEqualTo(1);
+    assertThat(queue.queuedBytes()).isEqualTo(3 * each + Ingest.footprint(message(10)));
+    assertThat(queue.backlog()).isEqualTo(4);
+  }
+
+  @Test
+  void theMessageBound_stillHolds_forSmallPayloads() {
+    Ingest queue = ingest(2, IngestConfig.DEFAULT_QUEUE_BYTES);
+
+    assertThat(queue.offer(message(10))).isTrue();
+    assertThat(queue.offer(message(10))).isTrue();
+    assertThat(queue.offer(message(10))).isFalse();
+
+    assertThat(queue.overruns()).isEqualTo(1);
+    assertThat(queue.queuedBytes()).isEqualTo(2 * Ingest.footprint(message(10)));
+  }
+
+  @Test
+  void drainingTheQueue_givesItsBytesBack() {
+    Ingest queue = ingest(100, 2 * Ingest.footprint(message(1_000)));
+    assertThat(queue.offer(message(1_000))).isTrue();
+    assertThat(queue.offer(message(1_000))).isTrue();
+    assertThat(queue.offer(message(1_000))).isFalse();
+
+    queue.start();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> queue.backlog() == 0);
+    assertThat(queue.queuedBytes()).isZero();
+    assertThat(queue.offer(message(1_000))).isTrue();
+  }
+}
