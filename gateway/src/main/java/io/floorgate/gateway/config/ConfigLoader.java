@@ -250,11 +250,16 @@ public final class ConfigLoader {
 
     MapReader ingest = section(top, "ingest");
     int queueCapacity =
-        orDefault(ingest.integer("queue_capacity", 1, 10_000_000), 65_536L).intValue();
-    long queueBytes =
-        orDefault(ingest.integer("queue_bytes", 1, 1L << 40), IngestConfig.DEFAULT_QUEUE_BYTES);
+        orDefault(
+                ingest.integer("queue_capacity", 1, 10_000_000),
+                (long) IngestConfig.DEFAULT_QUEUE_CAPACITY)
+            .intValue();
+    // Unset, it is at least what the largest payload needs; set, it must be.
     long largestMessage = (long) maxPayload + IngestConfig.MESSAGE_OVERHEAD_BYTES;
-    if (queueBytes < largestMessage) {
+    Long queueBytesSet = ingest.integer("queue_bytes", 1, 1L << 40);
+    long queueBytes =
+        orDefault(queueBytesSet, Math.max(IngestConfig.DEFAULT_QUEUE_BYTES, largestMessage));
+    if (queueBytesSet != null && queueBytes < largestMessage) {
       ingest.problem(
           ingest.location("queue_bytes"),
           "ingest.queue_bytes must be at least broker.max_payload_bytes + "

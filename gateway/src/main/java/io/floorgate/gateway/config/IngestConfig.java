@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param queueCapacity messages buffered between the broker and evaluation; when full, new
  *     messages are dropped and counted (the broker is never blocked)
- * @param queueBytes the most those messages may take in memory together (payloads, topics and
- *     about 120 bytes per message), so a burst of large payloads cannot exhaust the heap; a
+ * @param queueBytes the most those messages may take in memory together (payload, topic, client
+ *     id and about 120 bytes each), so a burst of large payloads cannot exhaust the heap; a
  *     message that would pass it is dropped and counted like one over {@code queueCapacity}
  * @param simulationTopics topic filters whose payloads are simulation results
  * @param optimizationTopics topic filters whose payloads are optimization opportunities
@@ -30,6 +30,12 @@ public record IngestConfig(
    * and fields, and the array's header (an estimate, rounded up).
    */
   public static final int MESSAGE_OVERHEAD_BYTES = 120;
+  /**
+   * Default of {@code ingest.queue_capacity}: about 9 s of 15,000 msg/s, what a gateway started
+   * under that load needs while the JIT compiles (docs/benchmarks.md); {@code queue_bytes} bounds
+   * the memory.
+   */
+  public static final int DEFAULT_QUEUE_CAPACITY = 131_072;
   /** Default of {@code ingest.queue_bytes}: a quarter of the unit's 96 MiB heap. */
   public static final long DEFAULT_QUEUE_BYTES = 24L * 1024 * 1024;
   /** Default of {@code ingest.max_json_depth}. */

@@ -53,7 +53,7 @@ class ConfigLoaderTest {
     assertThat(config.ingest())
         .isEqualTo(
             new IngestConfig(
-                65_536,
+                131_072,
                 IngestConfig.DEFAULT_QUEUE_BYTES,
                 List.of("twin/+/simulation"),
                 List.of("twin/+/optimization"),
@@ -331,6 +331,14 @@ class ConfigLoaderTest {
             "c.yaml:4:16: ingest.queue_bytes must be at least broker.max_payload_bytes + 120"
                 + " (4216), or the largest payload could never be evaluated, but was 4000");
     assertThat(parse(yaml.replace("4000", "4216")).problems()).isEmpty();
+  }
+
+  @Test
+  void queueBytesUnset_growsWithALargerMaximumPayload() {
+    GatewayConfig config = parse("broker:\n  max_payload_bytes: 33554432\n").orThrow();
+
+    assertThat(config.ingest().queueBytes()).isEqualTo(33_554_432L + 120);
+    assertThat(parse("").orThrow().ingest().queueBytes()).isEqualTo(IngestConfig.DEFAULT_QUEUE_BYTES);
   }
 
   @Test
