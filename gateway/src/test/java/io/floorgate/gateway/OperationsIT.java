@@ -108,6 +108,8 @@ class OperationsIT {
               assertThat(m.get("floorgate_journal_append_seconds_count"))
                   .isGreaterThanOrEqualTo(expectedBreaches + 1.0);
               assertThat(m.get("floorgate_alerts_lag_records")).isZero();
+              assertThat(m.get("floorgate_ingest_queue_messages")).isZero();
+              assertThat(m.get("floorgate_ingest_queue_bytes")).isZero();
             });
     Map<String, Double> last = scrape();
     assertThat(last.get("floorgate_mqtt_clients_connected")).isGreaterThanOrEqualTo(1.0);

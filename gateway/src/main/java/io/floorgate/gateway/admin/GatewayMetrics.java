@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * floorgate_journal_size_bytes                      the journal's files
  * floorgate_alerts_lag_records                      journal records not yet republished
  * floorgate_ingest_queue_messages                   messages waiting for evaluation
+ * floorgate_ingest_queue_bytes                      their estimated memory (bounded by queue_bytes)
  * floorgate_alarms_held                             alarms not normal (or waiting out a delay)
  * floorgate_mqtt_clients_connected
  * floorgate_admin_failed_logins_total
@@ -109,6 +110,11 @@ public final class GatewayMetrics {
         .name("floorgate_ingest_queue_messages")
         .help("Messages waiting for evaluation")
         .callback(callback -> callback.call(ingest.backlog()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("floorgate_ingest_queue_bytes")
+        .help("Estimated memory of the messages waiting for evaluation (at most queue_bytes)")
+        .callback(callback -> callback.call(ingest.queuedBytes()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("floorgate_alarms_held")
