@@ -1,12 +1,17 @@
 package io.floorgate.gateway.ingest;
 
-import io.floorgate.events.EventJson;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalReader;
 import io.floorgate.journal.JournalRecord;
 import io.floorgate.rules.eval.AlarmKey;
 import io.floorgate.rules.eval.AlarmState;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -102,13 +107,16 @@ final class AlarmHistory {
 
   private static void alarmEvent(
       JournalRecord.EventRecord event, Map<AlarmKey, Open> open, Map<String, Open> byEvent) {
-    Map<String, Object> details = details(event);
+    Details details = details(event);
     if (details == null
-        || !(details.get("rule_id") instanceof String ruleId)
-        || !(details.get("topic") instanceof String topic)
-        || !(details.get("alarm_state") instanceof String stateName)) {
+        || details.ruleId == null
+        || details.topic == null
+        || details.alarmState == null) {
       return; // every_sample events, or threshold events some other publisher made
     }
+    String ruleId = details.ruleId;
+    String topic = details.topic;
+    String stateName = details.alarmState;
     AlarmState state;
     try {
       state = AlarmState.valueOf(stateName.toUpperCase(java.util.Locale.ROOT));
@@ -117,7 +125,7 @@ final class AlarmHistory {
     }
     AlarmKey key = new AlarmKey(ruleId, topic);
     Open alarm = open.get(key);
-    boolean raise = details.get("raised_event_id") == null;
+    boolean raise = !details.raisedEventId;
     if (raise) {
       if (alarm != null) {
         byEvent.remove(alarm.eventId);
@@ -134,25 +142,24 @@ final class AlarmHistory {
     }
     alarm.state = state;
     alarm.since = event.timestampMicros() / 1000;
-    alarm.latched = Boolean.TRUE.equals(details.get("latched"));
-    if (details.get("level") instanceof String level) {
-      alarm.level = level;
+    alarm.latched = details.latched;
+    if (details.level != null) {
+      alarm.level = details.level;
     }
-    if (details.get("actual_value") instanceof Number value) {
-      alarm.value = value.doubleValue();
+    if (details.actualValue != null) {
+      alarm.value = details.actualValue;
     }
   }
 
   private static void acknowledgedBy(JournalRecord.EventRecord event, Map<String, Open> byEvent) {
-    Map<String, Object> details = details(event);
+    Details details = details(event);
     if (details != null
-        && "acknowledge_event".equals(details.get("action"))
-        && details.get("action_details") instanceof Map<?, ?> action
-        && action.get("event_id") instanceof String eventId
-        && details.get("user_id") instanceof String user) {
-      Open alarm = byEvent.get(eventId);
+        && "acknowledge_event".equals(details.action)
+        && details.acknowledgedEventId != null
+        && details.userId != null) {
+      Open alarm = byEvent.get(details.acknowledgedEventId);
       if (alarm != null) {
-        alarm.acknowledgedBy = user;
+        alarm.acknowledgedBy = details.userId;
       }
     }
   }
@@ -162,14 +169,117 @@ final class AlarmHistory {
     byEvent.remove(alarm.eventId);
   }
 
-  @SuppressWarnings("unchecked")
-  private static @Nullable Map<String, Object> details(JournalRecord.EventRecord event) {
+  private static @Nullable Details details(JournalRecord.EventRecord event) {
     try {
-      Object details = EventJson.readObject(event.json()).get("details");
-      return details instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
-    } catch (IllegalArgumentException e) {
+      return Details.read(event.json());
+    } catch (IOException e) {
       LOG.debug("event {} in the journal is not readable: {}", event.eventId(), e.getMessage());
       return null;
+    }
+  }
+
+  /**
+   * The few fields of an event's {@code details} that alarm states come from, read as a stream:
+   * a long journal is read whole at start-up, and building each event's JSON into maps was most
+   * of that time (docs/benchmarks.md, Start-up). Means what reading the object into maps and
+   * testing the values' types would: a field of another JSON type than expected counts as
+   * missing, a repeated key's last value wins, and the whole event must be one valid object.
+   */
+  static final class Details {
+    private static final JsonFactory FACTORY =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(64)
+                    .maxStringLength(1 << 20)
+                    .build())
+            .build();
+
+    @Nullable String ruleId;
+    @Nullable String topic;
+    @Nullable String alarmState;
+    @Nullable String level;
+    @Nullable Double actualValue;
+    /** Present and not null. */
+    boolean raisedEventId;
+    /** JSON true. */
+    boolean latched;
+    @Nullable String action;
+    @Nullable String userId;
+    /** {@code action_details.event_id}. */
+    @Nullable String acknowledgedEventId;
+
+    /**
+     * The event's details, or null when it has none that is an object.
+     *
+     * @throws IOException when {@code json} is not one valid JSON object
+     */
+    static @Nullable Details read(byte[] json) throws IOException {
+      try (JsonParser parser = FACTORY.createParser(json)) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+          throw new JsonParseException(parser, "expected a JSON object");
+        }
+        Details details = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          JsonToken value = parser.nextToken();
+          if (name.equals("details")) {
+            details = value == JsonToken.START_OBJECT ? readDetails(parser) : null;
+          }
+          parser.skipChildren(); // a no-op after readDetails, which ends on END_OBJECT
+        }
+        if (parser.nextToken() != null) {
+          throw new JsonParseException(parser, "unexpected data after the JSON object");
+        }
+        return details;
+      }
+    }
+
+    private static Details readDetails(JsonParser parser) throws IOException {
+      Details d = new Details();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (name) {
+          case "rule_id" -> d.ruleId = text(parser, value);
+          case "topic" -> d.topic = text(parser, value);
+          case "alarm_state" -> d.alarmState = text(parser, value);
+          case "level" -> d.level = text(parser, value);
+          case "action" -> d.action = text(parser, value);
+          case "user_id" -> d.userId = text(parser, value);
+          case "raised_event_id" -> d.raisedEventId = value != JsonToken.VALUE_NULL;
+          case "latched" -> d.latched = value == JsonToken.VALUE_TRUE;
+          case "actual_value" ->
+              d.actualValue = value.isNumeric() ? parser.getDoubleValue() : null;
+          case "action_details" -> d.acknowledgedEventId = eventId(parser, value);
+          default -> {
+            // not needed
+          }
+        }
+        parser.skipChildren();
+      }
+      return d;
+    }
+
+    private static @Nullable String text(JsonParser parser, JsonToken value) throws IOException {
+      return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+    }
+
+    /** {@code event_id} of an {@code action_details} object; leaves the parser on its end. */
+    private static @Nullable String eventId(JsonParser parser, JsonToken value) throws IOException {
+      if (value != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String eventId = null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken field = parser.nextToken();
+        if (name.equals("event_id")) {
+          eventId = text(parser, field);
+        }
+        parser.skipChildren();
+      }
+      return eventId;
     }
   }
 }
