@@ -94,12 +94,20 @@ public final class EventJson {
   }
 
   /**
+   * A streaming parser over {@code json} with the limits every event read has (nesting, string
+   * length), for readers that need a few fields rather than the whole event.
+   */
+  public static JsonParser parser(byte[] json) throws IOException {
+    return FACTORY.createParser(json);
+  }
+
+  /**
    * Reads a JSON object into a map (integers as {@link Long}).
    *
    * @throws IllegalArgumentException when the bytes are not one JSON object
    */
   public static Map<String, Object> readObject(byte[] json) {
-    try (JsonParser parser = FACTORY.createParser(json)) {
+    try (JsonParser parser = parser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("expected a JSON object");
       }

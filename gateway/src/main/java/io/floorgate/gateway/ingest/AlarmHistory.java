@@ -1,10 +1,9 @@
 package io.floorgate.gateway.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.floorgate.events.EventJson;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalReader;
@@ -186,15 +185,6 @@ final class AlarmHistory {
    * missing, a repeated key's last value wins, and the whole event must be one valid object.
    */
   static final class Details {
-    private static final JsonFactory FACTORY =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxNestingDepth(64)
-                    .maxStringLength(1 << 20)
-                    .build())
-            .build();
-
     @Nullable String ruleId;
     @Nullable String topic;
     @Nullable String alarmState;
@@ -215,7 +205,7 @@ final class AlarmHistory {
      * @throws IOException when {@code json} is not one valid JSON object
      */
     static @Nullable Details read(byte[] json) throws IOException {
-      try (JsonParser parser = FACTORY.createParser(json)) {
+      try (JsonParser parser = EventJson.parser(json)) {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
           throw new JsonParseException(parser, "expected a JSON object");
         }
