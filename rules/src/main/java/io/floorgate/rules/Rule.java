@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,9 +40,6 @@ public record Rule(
     boolean latch,
     boolean outOfService) {
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
-  private static final Pattern PATH = Pattern.compile("|[^.]+(\\.[^.]+)*");
-  private static final Pattern LEVEL = Pattern.compile("[A-Za-z0-9_]{1,16}");
 
   public Rule {
     Objects.requireNonNull(comparison, "comparison");
@@ -170,7 +166,7 @@ public record Rule(
   // Validators, shared with RuleFile so that file problems and code problems read the same.
 
   static @Nullable String idError(String id) {
-    if (ID.matcher(id).matches()) {
+    if (isName(id, 128, "_.:-")) {
       return null;
     }
     return "id must be 1 to 128 letters, digits, '_', '.', ':' or '-', but was '" + id + "'";
@@ -182,13 +178,38 @@ public record Rule(
   }
 
   static @Nullable String pathError(String path) {
-    if (PATH.matcher(path).matches()) {
+    if (isDottedPath(path)) {
       return null;
     }
     return "path must be dotted names such as 'production_line.temperature' (or '' for a bare"
         + " number), but was '"
         + path
         + "'";
+  }
+
+  // Plain loops rather than regular expressions: a file of 10,000 rules checks 30,000 of these
+  // at start-up, in cold code, where a Pattern's matcher was ~10% of reading the file.
+
+  /** 1 to {@code max} ASCII letters, digits or {@code others}. */
+  static boolean isName(String text, int max, String others) {
+    if (text.isEmpty() || text.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean letterOrDigit =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!letterOrDigit && others.indexOf(c) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Empty, or names of at least one character joined by single dots. */
+  static boolean isDottedPath(String path) {
+    return path.isEmpty()
+        || (path.charAt(0) != '.' && path.charAt(path.length() - 1) != '.' && !path.contains(".."));
   }
 
   /** Everything wrong with a rule's limits, for both the constructor and the file reader. */
@@ -217,7 +238,7 @@ public record Rule(
     java.util.Set<String> levels = new java.util.HashSet<>();
     for (int i = 0; i < limits.size(); i++) {
       Limit limit = limits.get(i);
-      if (!LEVEL.matcher(limit.level()).matches()) {
+      if (!isName(limit.level(), 16, "_")) {
         errors.add(
             "limit #" + (i + 1) + ": level must be 1 to 16 letters, digits or '_' (H, HH, LL...),"
                 + " but was '" + limit.level() + "'");
