@@ -114,10 +114,15 @@ public final class Gateway implements AutoCloseable {
 
   private void startParts(Clock clock) {
     long begin = System.nanoTime();
-    CompletableFuture<RuleReloader.Loaded> ruleFile =
+    // Read here, parsed aside: main hashes the text while the parse runs (both are cold code,
+    // ~0.2 s and ~1.5 s for 10,000 rules), instead of after it.
+    String ruleText = RuleReloader.readText(config.rules().file());
+    CompletableFuture<RuleSet> ruleFile =
         aside(
             "rules",
-            () -> RuleReloader.load(config.rules().file(), config.rules().stateTopics()));
+            () ->
+                RuleReloader.parse(
+                    config.rules().file(), ruleText, config.rules().stateTopics()));
     Ingest[] sink = new Ingest[1];
     Broker starting =
         new Broker(
@@ -142,7 +147,7 @@ public final class Gateway implements AutoCloseable {
               return null;
             });
     try {
-      startBehindTheListener(clock, ruleFile, sink, moquette);
+      startBehindTheListener(clock, ruleText, ruleFile, sink, moquette);
     } catch (RuntimeException | Error e) {
       awaitQuietly(ruleFile);
       awaitQuietly(moquette);
@@ -157,7 +162,8 @@ public final class Gateway implements AutoCloseable {
   /** Everything the listener waits for: journal, event manager, rules, ingest, Moquette. */
   private void startBehindTheListener(
       Clock clock,
-      CompletableFuture<RuleReloader.Loaded> ruleFile,
+      String ruleText,
+      CompletableFuture<RuleSet> ruleFile,
       Ingest[] sink,
       CompletableFuture<Void> moquette) {
     if (config.eventNotification().persistenceEnabled()) {
@@ -181,7 +187,8 @@ public final class Gateway implements AutoCloseable {
     }
     started.push(new Step("event manager", events));
 
-    RuleReloader.Loaded loaded = await(ruleFile);
+    String ruleSha = RuleReloader.sha256(ruleText);
+    RuleReloader.Loaded loaded = new RuleReloader.Loaded(ruleText, ruleSha, await(ruleFile));
     rules = loaded.rules();
 
     // The broker is created before ingest (ingest publishes alarm states through it) but its

@@ -129,17 +129,20 @@ public final class RuleReloader implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "floorgate-rules-reload"));
   }
 
-  /** A rule file read and validated: its text and its rules. */
-  public record Loaded(String text, RuleSet rules) {}
+  /**
+   * A rule file read and validated: its text, the text's SHA-256 and its rules.
+   *
+   * @param sha256 {@link #sha256(String)} of {@code text}
+   */
+  public record Loaded(String text, String sha256, RuleSet rules) {}
 
   /**
-   * Reads and validates a rule file (for the start, before there is an ingest to swap into).
+   * Validates the text of a rule file (for the start, before there is an ingest to swap into).
    *
    * @throws RuleFile.InvalidRulesException with every problem
    */
-  public static Loaded load(Path file, List<String> stateTopics) {
-    String text = readText(file);
-    return new Loaded(text, RuleFile.parse(text, file.toString(), stateTopics).orThrow());
+  public static RuleSet parse(Path file, String text, List<String> stateTopics) {
+    return RuleFile.parse(text, file.toString(), stateTopics).orThrow();
   }
 
   /**
@@ -149,13 +152,13 @@ public final class RuleReloader implements AutoCloseable {
    */
   public void start(Loaded initial, boolean watch) {
     appliedText = initial.text();
-    appliedSha = sha256(initial.text());
+    appliedSha = initial.sha256();
     lastSeen = stateOf(file);
     if (journal != null) {
       String known =
           journal.findLast(JournalRecord.RulesRecord.class).map(r -> r.sha256()).orElse("");
       if (!known.equals(appliedSha)) {
-        journal.append(rulesRecord(FILE_USER, initial.text()));
+        journal.append(rulesRecord(FILE_USER, initial.text(), appliedSha));
       }
     }
     if (!watch) {
@@ -312,7 +315,7 @@ public final class RuleReloader implements AutoCloseable {
       appliedText = text;
       appliedSha = sha;
       if (journal != null) {
-        journal.append(rulesRecord(who, text));
+        journal.append(rulesRecord(who, text, sha));
       }
       announce(change, who, trigger, sha, result.orThrow().size());
       return new Outcome(Status.APPLIED, List.of(), change, sha);
@@ -361,13 +364,18 @@ public final class RuleReloader implements AutoCloseable {
     errors.publishErrorEvent("InvalidRules", summary, EventSeverity.ERROR, null, details);
   }
 
-  private JournalRecord.RulesRecord rulesRecord(String who, String text) {
+  private JournalRecord.RulesRecord rulesRecord(String who, String text, String sha) {
     long micros = clock.instant().toEpochMilli() * 1000;
     return new JournalRecord.RulesRecord(
-        micros, who, sha256(text), text.getBytes(StandardCharsets.UTF_8));
+        micros, who, sha, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String readText(Path file) {
+  /**
+   * The text of the rule file at {@code file}.
+   *
+   * @throws RuleFile.InvalidRulesException when it cannot be read or is not UTF-8
+   */
+  public static String readText(Path file) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -419,7 +427,8 @@ public final class RuleReloader implements AutoCloseable {
     }
   }
 
-  static String sha256(String text) {
+  /** The SHA-256 of {@code text} in UTF-8, in hex: what the journal's rules records carry. */
+  public static String sha256(String text) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
