@@ -40,7 +40,6 @@ public record Rule(
     boolean latch,
     boolean outOfService) {
 
-
   public Rule {
     Objects.requireNonNull(comparison, "comparison");
     Objects.requireNonNull(mode, "mode");

@@ -11,8 +11,7 @@ import net.jqwik.api.Provide;
 
 /**
  * The id, level and path checks are loops (start-up speed); these properties hold them to the
- * regular expressions the documentation states, for strings built mostly from the characters
- * that decide the answer.
+ * regular expressions they replaced, which say what the checks' messages say.
  */
 class RuleNamesPropertyTest {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
