@@ -46,6 +46,9 @@ public final class BenchSuite {
     }
   }
 
+  /** Stolen time above which a run's times are not comparable with a quiet machine's. */
+  static final double STEAL_WORTH_NOTING = 0.05;
+
   /** The standard runs for {@code base} (its devices and sensors decide the rule counts). */
   public static List<Scenario> standard(LoadSpec base) {
     int perDevice = base.devices();
@@ -118,6 +121,13 @@ public final class BenchSuite {
               warnings,
               exit);
       progress.print(RunRecord.table(List.of(record)));
+      if (result.machineSteal() > STEAL_WORTH_NOTING) {
+        progress.printf(
+            Locale.ROOT,
+            "  the hypervisor took %.0f%% of this machine's CPU time while measuring: its times"
+                + " are longer than the gateway alone would make them%n",
+            result.machineSteal() * 100);
+      }
       if (warnings > 0) {
         progress.printf("  the target logged %d warning(s); its last lines:%n", warnings);
         target.tail().stream()

@@ -28,6 +28,10 @@ import org.jspecify.annotations.Nullable;
  * @param harnessThreads this process's CPU seconds by thread name while measuring
  * @param targetPeakRssKib the target's peak RSS ({@code VmHWM}) at the end; -1 when unknown
  * @param targetMaxRssKib the largest RSS sampled (once a second) while measuring; 0 when unknown
+ * @param machineBusy share of the machine's CPU time spent running its processes while measuring
+ *     (target, load generator and anything else); NaN when unknown
+ * @param machineSteal share of the machine's CPU time the hypervisor gave to other guests while
+ *     measuring; NaN when unknown. Much of it makes every time of the run longer.
  */
 public record LoadResult(
     LoadSpec spec,
@@ -48,7 +52,9 @@ public record LoadResult(
     double harnessCpuSeconds,
     Map<String, Double> harnessThreads,
     long targetPeakRssKib,
-    long targetMaxRssKib) {
+    long targetMaxRssKib,
+    double machineBusy,
+    double machineSteal) {
 
   /** The target's CPU seconds per 1,000 messages while measuring; NaN when unknown. */
   public double targetCpuPerThousand() {
@@ -132,6 +138,8 @@ public record LoadResult(
     cpu.put("target_peak_rss_mib", targetPeakRssKib < 0 ? null : round(targetPeakRssKib / 1024.0, 1));
     cpu.put("target_max_sampled_rss_mib",
         targetMaxRssKib <= 0 ? null : round(targetMaxRssKib / 1024.0, 1));
+    cpu.put("machine_busy_fraction", round(machineBusy, 3));
+    cpu.put("machine_steal_fraction", round(machineSteal, 3));
 
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("load", load);
@@ -205,7 +213,10 @@ public record LoadResult(
         number(cpu, "harness_cpu_s"),
         numbers(cpu, "harness_threads_cpu_s"),
         Double.isNaN(peakRss) ? -1 : Math.round(peakRss * 1024),
-        Double.isNaN(maxRss) ? 0 : Math.round(maxRss * 1024));
+        Double.isNaN(maxRss) ? 0 : Math.round(maxRss * 1024),
+        // Results written before these were measured have neither.
+        cpu.containsKey("machine_busy_fraction") ? number(cpu, "machine_busy_fraction") : Double.NaN,
+        cpu.containsKey("machine_steal_fraction") ? number(cpu, "machine_steal_fraction") : Double.NaN);
   }
 
   @SuppressWarnings("unchecked")

@@ -174,6 +174,14 @@ public final class LoadRun {
     double selfCpuEnd;
     long maxRssKib;
     long maxLagNanos;
+    @Nullable MachineCpu machineStart;
+    @Nullable MachineCpu machineEnd;
+
+    MachineCpu.Share machine() {
+      MachineCpu start = machineStart;
+      MachineCpu end = machineEnd;
+      return start == null || end == null ? MachineCpu.Share.UNKNOWN : start.until(end);
+    }
   }
 
   private LoadResult load(Mqtt3AsyncClient[] devices) {
@@ -218,6 +226,7 @@ public final class LoadRun {
     long measured = total - warmupMessages;
     double seconds = (window.endNanos - window.startNanos) / 1e9;
     Throwable failure = firstFailure;
+    MachineCpu.Share machine = window.machine();
     return new LoadResult(
         spec,
         published.get(),
@@ -237,7 +246,9 @@ public final class LoadRun {
         window.selfCpuEnd - window.selfCpuStart,
         difference(window.selfThreadsStart, window.selfThreadsEnd),
         peakRss,
-        window.maxRssKib);
+        window.maxRssKib,
+        machine.busy(),
+        machine.steal());
   }
 
   private long messagesIn(Duration duration) {
@@ -300,6 +311,7 @@ public final class LoadRun {
       }
     }
     window.endNanos = System.nanoTime();
+    window.machineEnd = MachineCpu.now().orElse(null);
     window.selfCpuEnd = self.cpuSeconds();
     window.selfThreadsEnd = self.cpuSecondsByThread();
     if (target != null) {
@@ -323,6 +335,7 @@ public final class LoadRun {
 
   private void beginWindow(Window window) {
     window.startNanos = System.nanoTime();
+    window.machineStart = MachineCpu.now().orElse(null);
     window.selfCpuStart = self.cpuSeconds();
     window.selfThreadsStart = self.cpuSecondsByThread();
     if (target != null) {

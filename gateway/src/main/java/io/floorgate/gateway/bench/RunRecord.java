@@ -38,7 +38,7 @@ public record RunRecord(
       List.of(
           "run", "target", "rules", "QoS", "rate", "achieved", "breaches", "matched", "missing",
           "dup", "false", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU s/1k msg", "cores",
-          "peak RSS MiB", "start-up ms", "live heap MiB");
+          "peak RSS MiB", "start-up ms", "live heap MiB", "steal %");
 
   List<String> cells() {
     LoadResult r = result;
@@ -65,6 +65,7 @@ public record RunRecord(
     cells.add(r.targetPeakRssKib() < 0 ? "?" : number(r.targetPeakRssKib() / 1024.0, "%.0f"));
     cells.add(number(startupMillis, "%.0f"));
     cells.add(liveHeapBytes < 0 ? "?" : number(liveHeapBytes / 1048576.0, "%.1f"));
+    cells.add(number(r.machineSteal() * 100, "%.0f"));
     return cells;
   }
 

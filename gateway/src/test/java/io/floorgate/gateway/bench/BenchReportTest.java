@@ -30,7 +30,7 @@ class BenchReportTest {
     LoadResult result =
         new LoadResult(spec, 400_000, 400_000, 0, null, 300_000, 60.001, 4_999.9, 2.5, 120.5,
             alerts, rules > 0 ? 8_001 : 0, cpu, cpu / 10, Map.of("floorgate-ingest", 3.25),
-            12.5, Map.of("bench-load", 4.0), 180 * 1024, 170 * 1024);
+            12.5, Map.of("bench-load", 4.0), 180 * 1024, 170 * 1024, 0.875, 0.25);
     return new RunRecord(name, target, rules, result, 1_850.5, 1_400, heapBytes, 1, 143);
   }
 
@@ -58,6 +58,23 @@ class BenchReportTest {
 
     assertThat(back.result().alerts().latency().p99()).isNaN();
     assertThat(back.toMap()).isEqualTo(record.toMap());
+  }
+
+  @Test
+  void aRunWrittenBeforeTheMachineWasMeasured_readsBackWithItUnknown() throws Exception {
+    RunRecord record = run("floorgate-5k", "floorgate", 10, 0, 33.0, 8.5, 0, 9_000_000);
+    Map<String, ?> json = viaJson(record.toMap());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> resources = (Map<String, Object>) json.get("resources");
+    resources.remove("machine_busy_fraction");
+    resources.remove("machine_steal_fraction");
+
+    RunRecord back = RunRecord.fromMap(json);
+
+    assertThat(back.result().machineSteal()).isNaN();
+    assertThat(back.result().machineBusy()).isNaN();
+    assertThat(RunRecord.table(List.of(back))).endsWith("|       ? |\n");
+    assertThat(RunRecord.table(List.of(record))).endsWith("|      25 |\n");
   }
 
   @Test
