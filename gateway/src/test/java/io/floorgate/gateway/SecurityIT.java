@@ -18,6 +18,12 @@ import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCo
 import io.floorgate.events.Event;
 import io.floorgate.gateway.broker.security.PasswordHash;
 import io.floorgate.gateway.ingest.Rejection;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -465,6 +471,53 @@ class SecurityIT {
       assertThat(socket.getInputStream().read()).isEqualTo(-1);
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> total(Rejection.CONNECT_TIMEOUT) == 1);
+  }
+
+  @Test
+  void secondConnect_onAnAdmittedConnection_cannotLogInAsAnotherUser() throws Exception {
+    start();
+    try (Socket socket = new Socket("127.0.0.1", fixture.port())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(connectPacket("raw-press", "press-7", "press-7-pw"));
+      assertThat(socket.getInputStream().readNBytes(4))
+          .as("CONNACK, accepted")
+          .containsExactly(0x20, 0x02, 0x00, 0x00);
+
+      // After its first CONNECT a client's bytes go to Moquette unread; Moquette 0.17 takes a
+      // second CONNECT as a new login (with another client id, as a new session on this same
+      // connection). It must not make press-7 an admin.
+      socket.getOutputStream().write(connectPacket("raw-admin", "admin", "not-the-password"));
+      byte[] rest = socket.getInputStream().readAllBytes();
+      assertThat(rest)
+          .as("at most a refusing CONNACK, then the connection is closed")
+          .hasSizeLessThanOrEqualTo(4);
+      if (rest.length == 4) {
+        assertThat(rest[3]).as("CONNACK return code").isNotEqualTo((byte) 0);
+      }
+    }
+    assertThat(login("press-7").getState().isConnected()).as("the gateway serves on").isTrue();
+  }
+
+  /** An MQTT 3.1.1 CONNECT with user name and password, encoded by Netty's codec. */
+  private static byte[] connectPacket(String clientId, String user, String password) {
+    EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
+    try {
+      encoder.writeOutbound(
+          MqttMessageBuilders.connect()
+              .clientId(clientId)
+              .protocolVersion(MqttVersion.MQTT_3_1_1)
+              .cleanSession(true)
+              .keepAlive(30)
+              .username(user)
+              .password(password.getBytes(StandardCharsets.UTF_8))
+              .build());
+      ByteBuf encoded = encoder.readOutbound();
+      byte[] bytes = ByteBufUtil.getBytes(encoded);
+      encoded.release();
+      return bytes;
+    } finally {
+      encoder.finishAndReleaseAll();
+    }
   }
 
   @Test

@@ -29,7 +29,6 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,11 +44,12 @@ import org.slf4j.LoggerFactory;
  * listeners. Everything Moquette stays in this package, so another broker could replace it without
  * touching ingest, rules or events.
  *
- * <p>Clients never reach Moquette directly: the plain and TLS listeners are Floorgate's front door
+ * <p>Moquette has no listener of its own: the plain and TLS listeners are Floorgate's front door
  * ({@link FrontDoor}, {@link ConnectGate}), which authenticates each CONNECT (password file, client
- * certificate or anonymous), enforces the connection limits and forwards the connection to
- * Moquette's loopback-only port with a one-time {@link Tickets ticket}. Moquette enforces the ACL,
- * topic length and rate limit through {@link AccessPolicy}. The package's README.md explains why.
+ * certificate or anonymous), enforces the connection limits and then hands the connection to
+ * Moquette's protocol handlers on the same channel ({@link MoquettePipeline}), with a one-time
+ * {@link Tickets ticket} as its password. Moquette enforces the ACL, topic length and rate limit
+ * through {@link AccessPolicy}. The package's README.md explains why.
  *
  * <p>What clients publish is copied out of Moquette's buffer on its interceptor thread, the
  * buffer released at once, and the copy offered to the {@link MessageSink}; a full sink drops and
@@ -217,7 +217,7 @@ public final class Broker implements MessagePublisher, AutoCloseable {
 
   /** {@link #bare}: Moquette on the configured address, no front door, no interceptor. */
   private void startBare() {
-    Properties props = moquetteProperties(config.host(), config.port(), true);
+    Properties props = moquetteProperties(config.host(), Integer.toString(config.port()), true);
     try {
       server.startServer(new MemoryConfig(props), List.of());
       moquetteRunning = true;
@@ -234,11 +234,15 @@ public final class Broker implements MessagePublisher, AutoCloseable {
         config.host(), port);
   }
 
-  /** Moquette's settings, the same for the gateway and {@link #bare}. */
-  private Properties moquetteProperties(String host, int listenPort, boolean allowAnonymous) {
+  /**
+   * Moquette's settings, the same for the gateway and {@link #bare}.
+   *
+   * @param listenPort a port, or {@link BrokerConstants#DISABLED_PORT_BIND} for no listener
+   */
+  private Properties moquetteProperties(String host, String listenPort, boolean allowAnonymous) {
     Properties props = new Properties();
     props.setProperty(IConfig.HOST_PROPERTY_NAME, host);
-    props.setProperty(IConfig.PORT_PROPERTY_NAME, Integer.toString(listenPort));
+    props.setProperty(IConfig.PORT_PROPERTY_NAME, listenPort);
     props.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
     props.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, Boolean.toString(config.persistence()));
     props.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, config.dataDir().toAbsolutePath() + "/");
@@ -271,9 +275,11 @@ public final class Broker implements MessagePublisher, AutoCloseable {
   }
 
   private void startMoquette(MessageSink sink) {
-    // Moquette listens on loopback only; clients come through the front door. Every client
-    // carries a ticket from the front door, anonymous ones included.
-    Properties props = moquetteProperties("127.0.0.1", 0, false);
+    // Moquette has no listener of its own: the front door hands it each admitted connection
+    // (MoquettePipeline). Every client carries a ticket from the front door, anonymous ones
+    // included.
+    Properties props = moquetteProperties("127.0.0.1", BrokerConstants.DISABLED_PORT_BIND, false);
+    MemoryConfig moquetteConfig = new MemoryConfig(props);
     List<InterceptHandler> handlers = List.of(new Interceptor(sink));
     IAuthenticator authenticator =
         (clientId, username, password) -> username != null && tickets.redeem(username, password);
@@ -282,14 +288,14 @@ public final class Broker implements MessagePublisher, AutoCloseable {
           throw new IllegalStateException("TLS is terminated by Floorgate's front door");
         };
     try {
-      server.startServer(new MemoryConfig(props), handlers, noMoquetteTls, authenticator, policy);
+      server.startServer(moquetteConfig, handlers, noMoquetteTls, authenticator, policy);
       moquetteRunning = true;
+      gate.moquette(MoquettePipeline.of(server, moquetteConfig, authenticator, maxPacketBytes()));
     } catch (IOException | RuntimeException e) {
       // Moquette leaves non-daemon threads behind when it fails half-way; stop them.
       stopQuietly();
       throw new IllegalStateException("cannot start the MQTT broker: " + rootMessage(e), e);
     }
-    gate.backend(new InetSocketAddress("127.0.0.1", awaitBoundPort()));
   }
 
   private void openListeners() {

@@ -4,14 +4,12 @@ import io.floorgate.gateway.broker.security.Acl;
 import io.floorgate.gateway.broker.security.PasswordFile;
 import io.floorgate.gateway.broker.security.TlsContexts;
 import io.floorgate.rules.topic.TopicFilter;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -36,9 +34,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The front door's first handler on every connection: it reads the CONNECT (and nothing else),
- * decides who the client is, and either refuses it with a CONNACK return code or forwards it to
- * Moquette with the established user name and a one-time ticket, then gets out of the way: the
- * rest of the connection is relayed byte for byte.
+ * decides who the client is, and either refuses it with a CONNACK return code or hands the
+ * connection to Moquette, on this same channel ({@link MoquettePipeline}), with a CONNECT that
+ * carries the established user name and a one-time ticket; then it leaves the pipeline.
  *
  * <p>Who the client is: the CN of its verified client certificate (TLS listener with client
  * authentication), else the user name whose password the password file confirms (checked on the
@@ -358,46 +356,25 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
                 payload.willMessageInBytes(),
                 user,
                 ticket));
-    ByteBuf encoded = encode(forwarded);
+    // Moquette takes the connection over on this channel: its handlers go behind this one (and
+    // behind TLS), and see channelActive and the CONNECT as from a socket of its own. What the
+    // client sent behind its CONNECT, and anything it sends next, waits until Moquette counts the
+    // connection as connected (HeldUntilConnected).
     Channel client = ctx.channel();
-    Bootstrap bootstrap =
-        new Bootstrap()
-            .group(client.eventLoop())
-            .channel(Transport.channel())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-            .handler(new Relay(client));
-    ChannelFuture connecting = bootstrap.connect(gate.backend());
-    connecting.addListener(
-        (ChannelFutureListener)
-            f -> {
-              if (!f.isSuccess()) {
-                encoded.release();
-                Gatekeeper.LOG.error(
-                    "cannot reach the embedded broker at {} for client '{}': {}",
-                    gate.backend(), clientId, f.cause().toString());
-                refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
-                return;
-              }
-              Channel backend = f.channel();
-              if (!client.isActive()) {
-                encoded.release();
-                backend.close();
-                return;
-              }
-              client.closeFuture().addListener(c -> Relay.closeOnFlush(backend));
-              // What the client sent behind its CONNECT, and anything it sends next, waits until
-              // Moquette counts the connection as connected (HeldUntilConnected).
-              HeldUntilConnected hold = new HeldUntilConnected(client, backend, cumulation);
-              cumulation = null;
-              gate.tickets.onConnected(ticket, () -> client.eventLoop().execute(hold::release));
-              client.closeFuture().addListener(c -> gate.tickets.forget(ticket));
-              backend.writeAndFlush(encoded);
-              Gatekeeper.LOG.debug(
-                  "client '{}' from {} on {} admitted as {}",
-                  clientId, peer, listener.name(), user.isEmpty() ? "anonymous" : "'" + user + "'");
-              ctx.pipeline().replace(this, "relay", new Relay(backend));
-            });
+    ChannelPipeline pipeline = ctx.pipeline();
+    HeldUntilConnected hold = new HeldUntilConnected(cumulation);
+    cumulation = null;
+    gate.tickets.onConnected(ticket, () -> client.eventLoop().execute(hold::release));
+    client.closeFuture().addListener(c -> gate.tickets.forget(ticket));
+    gate.moquette().attach(pipeline, ctx.name());
+    pipeline.replace(this, "held", hold);
+    Gatekeeper.LOG.debug(
+        "client '{}' from {} on {} admitted as {}",
+        clientId, peer, listener.name(), user.isEmpty() ? "anonymous" : "'" + user + "'");
+    ChannelHandlerContext held = pipeline.context(hold);
+    held.fireChannelActive();
+    held.fireChannelRead(encode(forwarded));
+    held.fireChannelReadComplete();
   }
 
   private static ByteBuf encode(MqttMessage message) {

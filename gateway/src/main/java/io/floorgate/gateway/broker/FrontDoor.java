@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One listener clients connect to (plain MQTT or MQTT over TLS). Each connection first meets a
- * {@link ConnectGate}; once admitted it is relayed to Moquette's loopback-only port. See this
- * package's README.md for why.
+ * {@link ConnectGate}; once admitted, Moquette's handlers serve it on the same channel ({@link
+ * MoquettePipeline}). See this package's README.md for why.
  */
 final class FrontDoor implements AutoCloseable {
   /**

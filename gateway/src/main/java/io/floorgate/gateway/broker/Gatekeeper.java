@@ -1,7 +1,6 @@
 package io.floorgate.gateway.broker;
 
 import io.floorgate.gateway.broker.security.PasswordFile;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -16,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every front-door listener shares: the password file, the connection count, the tickets for
- * Moquette, the access policy (for will topics), the refusal counters, and the login thread.
+ * Moquette, Moquette's handlers, the access policy (for will topics), the refusal counters, and
+ * the login thread.
  *
  * <p>Password hashes are checked on one thread of its own, {@code floorgate-login}, with a bounded
  * queue: a PBKDF2 check costs milliseconds, and the network threads must never wait for one. When
@@ -37,7 +37,7 @@ final class Gatekeeper implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicLong refusedLogins = new AtomicLong();
   private final ThreadPoolExecutor logins;
-  private volatile InetSocketAddress backend = new InetSocketAddress("127.0.0.1", 1);
+  private volatile @Nullable MoquettePipeline moquette;
 
   Gatekeeper(
       Optional<PasswordFile> passwords,
@@ -70,13 +70,18 @@ final class Gatekeeper implements AutoCloseable {
             });
   }
 
-  /** Where Moquette listens (loopback); set once it is bound. */
-  void backend(InetSocketAddress address) {
-    this.backend = address;
+  /** Moquette's handlers for admitted connections; set once Moquette has started. */
+  void moquette(MoquettePipeline pipeline) {
+    this.moquette = pipeline;
   }
 
-  InetSocketAddress backend() {
-    return backend;
+  /** Moquette's handlers; the listeners open only after {@link #moquette(MoquettePipeline)}. */
+  MoquettePipeline moquette() {
+    MoquettePipeline pipeline = moquette;
+    if (pipeline == null) {
+      throw new IllegalStateException("Moquette has not started");
+    }
+    return pipeline;
   }
 
   /** Takes a connection slot; false when {@code maxConnections} are open. */

@@ -10,10 +10,13 @@ import java.util.function.LongSupplier;
 
 /**
  * One-time passes from the front door to Moquette. The front door authenticates a client (password,
- * certificate or anonymous), then forwards its CONNECT to Moquette's loopback-only listener with
- * the user name it established and a fresh ticket as password. Moquette's authenticator accepts a
- * CONNECT only with an unexpired ticket issued for that user name, and only once; so nothing that
- * reaches Moquette's port without passing the front door gets in. Thread-safe.
+ * certificate or anonymous), then hands Moquette a CONNECT with the user name it established and a
+ * fresh ticket as password. Moquette's authenticator accepts a CONNECT only with an unexpired
+ * ticket issued for that user name, and only once. Moquette has no listener of its own, so only
+ * the front door can hand it a connection; but after the first CONNECT a client's bytes go to
+ * Moquette unread, and Moquette 0.17 processes a second CONNECT on the same connection as a new
+ * login. Without the ticket, a client admitted as one user could log in again as another and get
+ * that user's ACL. Thread-safe.
  */
 final class Tickets {
   private static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(30);

@@ -5,18 +5,15 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * Netty's native epoll transport where it loads (Linux on x86-64; Moquette brings it), else NIO.
- * Epoll costs fewer system calls and no selector garbage per read, which counts twice here: every
- * client's bytes pass the front door's relay and then Moquette, which is told to use the same
- * ({@code netty.epoll}).
+ * Epoll costs fewer system calls and no selector garbage per read. Moquette is told to use the
+ * same ({@code netty.epoll}), which matters for {@link Broker#bare}: in the gateway, Moquette's
+ * handlers run on the front door's channels.
  */
 final class Transport {
   /** Whether the native transport loaded. */
@@ -32,9 +29,5 @@ final class Transport {
 
   static Class<? extends ServerChannel> serverChannel() {
     return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-  }
-
-  static Class<? extends SocketChannel> channel() {
-    return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 }
