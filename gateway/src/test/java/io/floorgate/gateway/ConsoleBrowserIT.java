@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -281,7 +283,7 @@ class ConsoleBrowserIT {
         Stream.of("a[href]", "button", "input:not([type=hidden])", "select", "textarea", "[role=img]", "[tabindex='0']")
             .map(c -> scope + c)
             .collect(Collectors.joining(", "));
-    List<String> unnamed = fresh(() -> unnamedControls(controls));
+    List<String> unnamed = unnamedControls(controls);
     assertThat(unnamed).as("controls without an accessible name on " + what).isEmpty();
     assertThat(jsList(LOW_CONTRAST)).as("text below WCAG AA contrast on " + what).isEmpty();
   }
@@ -303,14 +305,35 @@ class ConsoleBrowserIT {
     }
   }
 
+  /**
+   * The visible controls without an accessible name. A scan of a whole page takes longer than a
+   * second on a busy box, so starting again at every redraw (as {@link #fresh} does) may never
+   * finish: instead each pass checks only what the last one had not, and a control that went stale
+   * is checked in the next pass as whatever replaced it.
+   */
   private List<String> unnamedControls(String controls) {
     List<String> unnamed = new ArrayList<>();
-    for (WebElement el : all(controls)) {
-      if (el.isDisplayed() && el.getAccessibleName().isBlank()) {
-        unnamed.add(el.getTagName() + "#" + el.getAttribute("id") + "." + el.getAttribute("class"));
+    Set<WebElement> checked = new HashSet<>();
+    for (int pass = 1; pass <= 10; pass++) {
+      boolean stale = false;
+      for (WebElement el : all(controls)) {
+        if (checked.contains(el)) {
+          continue;
+        }
+        try {
+          if (el.isDisplayed() && el.getAccessibleName().isBlank()) {
+            unnamed.add(el.getTagName() + "#" + el.getAttribute("id") + "." + el.getAttribute("class"));
+          }
+          checked.add(el);
+        } catch (StaleElementReferenceException redrawn) {
+          stale = true;
+        }
+      }
+      if (!stale) {
+        return unnamed;
       }
     }
-    return unnamed;
+    throw new AssertionError("the page replaced controls in each of 10 passes: " + controls);
   }
 
   // ---- tests ----
