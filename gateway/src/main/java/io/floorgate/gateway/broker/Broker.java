@@ -290,11 +290,16 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     try {
       server.startServer(moquetteConfig, handlers, noMoquetteTls, authenticator, policy);
       moquetteRunning = true;
-      gate.moquette(MoquettePipeline.of(server, moquetteConfig, authenticator, maxPacketBytes()));
     } catch (IOException | RuntimeException e) {
       // Moquette leaves non-daemon threads behind when it fails half-way; stop them.
       stopQuietly();
       throw new IllegalStateException("cannot start the MQTT broker: " + rootMessage(e), e);
+    }
+    try {
+      gate.moquette(MoquettePipeline.of(server, moquetteConfig, authenticator, maxPacketBytes()));
+    } catch (IllegalStateException e) {
+      stopQuietly();
+      throw e; // its message says what is missing
     }
   }
 

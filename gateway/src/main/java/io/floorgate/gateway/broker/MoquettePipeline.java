@@ -47,12 +47,25 @@ final class MoquettePipeline {
    */
   static MoquettePipeline of(Server server, IConfig config, IAuthenticator authenticator, int maxPacketBytes) {
     String step = "Server.sessions";
+    Field sessions;
+    Field dispatcher;
+    Object sessionRegistry;
+    Object postOffice;
     try {
-      Field sessions = Server.class.getDeclaredField("sessions");
+      sessions = Server.class.getDeclaredField("sessions");
       sessions.setAccessible(true);
+      sessionRegistry = sessions.get(server);
       step = "Server.dispatcher";
-      Field dispatcher = Server.class.getDeclaredField("dispatcher");
+      dispatcher = Server.class.getDeclaredField("dispatcher");
       dispatcher.setAccessible(true);
+      postOffice = dispatcher.get(server);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw missing(step, e);
+    }
+    if (sessionRegistry == null || postOffice == null) {
+      throw new IllegalStateException("Moquette has not started: it has no session registry or post office yet");
+    }
+    try {
       step = "BrokerConfiguration(IConfig)";
       Class<?> brokerConfigType = Class.forName("io.moquette.broker.BrokerConfiguration");
       Constructor<?> brokerConfig = brokerConfigType.getDeclaredConstructor(IConfig.class);
@@ -63,23 +76,22 @@ final class MoquettePipeline {
           factoryType.getDeclaredConstructor(
               brokerConfigType, IAuthenticator.class, sessions.getType(), dispatcher.getType());
       factory.setAccessible(true);
+      Object connectionFactory =
+          factory.newInstance(brokerConfig.newInstance(config), authenticator, sessionRegistry, postOffice);
       step = "NewNettyMQTTHandler(MQTTConnectionFactory)";
       Constructor<NewNettyMQTTHandler> handler = NewNettyMQTTHandler.class.getDeclaredConstructor(factoryType);
       handler.setAccessible(true);
-      Object sessionRegistry = sessions.get(server);
-      Object postOffice = dispatcher.get(server);
-      if (sessionRegistry == null || postOffice == null) {
-        throw new IllegalStateException("Moquette has not started: no session registry or post office");
-      }
-      Object connectionFactory =
-          factory.newInstance(brokerConfig.newInstance(config), authenticator, sessionRegistry, postOffice);
       return new MoquettePipeline(handler.newInstance(connectionFactory), maxPacketBytes);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException(
-          "cannot reach Moquette's connection handler (" + step + "): this build of Floorgate needs"
-              + " Moquette 0.17's internals: " + e,
-          e);
+      throw missing(step, e);
     }
+  }
+
+  private static IllegalStateException missing(String step, Exception e) {
+    return new IllegalStateException(
+        "cannot reach Moquette's connection handler: " + step + ": " + e
+            + " (this build of Floorgate needs Moquette 0.17's internals)",
+        e);
   }
 
   /**
