@@ -96,8 +96,8 @@ final class MoquettePipeline {
 
   /**
    * Adds Moquette's handlers to {@code pipeline} after the handler named {@code after} (TLS, if
-   * any, stays in front of them). The caller then fires channelActive and the CONNECT from {@code
-   * after}'s context, as a socket of Moquette's own would.
+   * any, stays in front of them). The caller then fires channelActive and the CONNECT into them
+   * from that position, as a socket of Moquette's own would.
    */
   void attach(ChannelPipeline pipeline, String after) {
     // Names as in Moquette's acceptor: it replaces "idleStateHandler" with the client's keep-alive
