@@ -373,6 +373,8 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
         clientId, peer, listener.name(), user.isEmpty() ? "anonymous" : "'" + user + "'");
     ChannelHandlerContext held = pipeline.context(hold);
     held.fireChannelActive();
+    // As bytes, not as the decoded message: Netty's MQTT decoder records the protocol version on
+    // the channel from the CONNECT it decodes, and its encoder writes every later packet for it.
     held.fireChannelRead(encode(forwarded));
     held.fireChannelReadComplete();
   }
