@@ -86,6 +86,8 @@ public final class Broker implements MessagePublisher, AutoCloseable {
   private final AccessPolicy policy;
   private final Gatekeeper gate;
   private final List<FrontDoor> doors = new ArrayList<>();
+  /** Null until Moquette has started, and for {@link #bare}. */
+  private volatile @Nullable OwnedRetained retained;
   private @Nullable EventLoopGroup boss;
   private @Nullable EventLoopGroup workers;
   private volatile boolean running;
@@ -296,6 +298,7 @@ public final class Broker implements MessagePublisher, AutoCloseable {
       throw new IllegalStateException("cannot start the MQTT broker: " + rootMessage(e), e);
     }
     try {
+      retained = OwnedRetained.install(server);
       gate.moquette(MoquettePipeline.of(server, moquetteConfig, authenticator, maxPacketBytes()));
     } catch (IllegalStateException e) {
       stopQuietly();
@@ -457,8 +460,12 @@ public final class Broker implements MessagePublisher, AutoCloseable {
             .qos(MqttQoS.valueOf(qos))
             .payload(Unpooled.wrappedBuffer(payload))
             .build();
+    OwnedRetained own = retained;
     try {
-      RoutingResults result = server.internalPublish(message, INTERNAL_CLIENT);
+      RoutingResults result =
+          retain && own != null
+              ? own.asGateway(() -> server.internalPublish(message, INTERNAL_CLIENT))
+              : server.internalPublish(message, INTERNAL_CLIENT);
       return result.isAllSuccess();
     } catch (IllegalStateException e) {
       return false; // stopped meanwhile

@@ -6,7 +6,8 @@ package io.floorgate.gateway.broker;
  */
 public interface MessagePublisher {
   /**
-   * Publishes {@code payload} on {@code topic}.
+   * Publishes {@code payload} on {@code topic}. A retained message is kept in memory only, not
+   * in the broker's store: the gateway publishes its retained states again at every start.
    *
    * @return true when the broker routed it to every matching subscription (or had none); false
    *     when it could not (broker stopped, a subscriber's queue full): the caller may retry,
