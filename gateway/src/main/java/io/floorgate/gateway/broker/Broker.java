@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p>What clients publish is copied out of Moquette's buffer on its interceptor thread, the
  * buffer released at once, and the copy offered to the {@link MessageSink}; a full sink drops and
  * counts, it never blocks the broker. Telemetry to moquette.io is off.
+ *
+ * <p>What the gateway publishes retained (alarm states) is held in memory, what clients retain in
+ * Moquette's store ({@link OwnedRetained}).
  */
 public final class Broker implements MessagePublisher, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
