@@ -1,6 +1,7 @@
 package io.floorgate.rules;
 
 import io.floorgate.rules.topic.TopicIndex;
+import io.floorgate.rules.topic.TopicName;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,11 @@ public final class RuleSet {
    * the order their filters matched.
    */
   public List<Rule> match(String topic) {
+    return match(TopicName.of(topic));
+  }
+
+  /** As {@link #match(String)}, for a topic already split. */
+  public List<Rule> match(TopicName topic) {
     List<Rule> matched = index.match(topic);
     if (matched.size() > 1) {
       return matched.stream().distinct().toList();

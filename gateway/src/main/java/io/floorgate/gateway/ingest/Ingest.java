@@ -24,6 +24,7 @@ import io.floorgate.rules.eval.Shelf;
 import io.floorgate.rules.eval.Transition;
 import io.floorgate.rules.topic.TopicFilter;
 import io.floorgate.rules.topic.TopicIndex;
+import io.floorgate.rules.topic.TopicName;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -510,7 +511,8 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       acknowledge(message);
       return;
     }
-    List<Kind> kinds = special.match(topic);
+    TopicName name = TopicName.of(topic); // split once for the three lookups
+    List<Kind> kinds = special.match(name);
     if (!kinds.isEmpty()) {
       if (kinds.contains(Kind.SIMULATION)) {
         count(MessageClass.SIMULATION);
@@ -521,8 +523,8 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       }
       return;
     }
-    boolean state = !stateTopics.match(topic).isEmpty();
-    List<Rule> matched = rules.match(topic);
+    boolean state = !stateTopics.match(name).isEmpty();
+    List<Rule> matched = rules.match(name);
     if (matched.isEmpty() && !state) {
       count(MessageClass.UNWATCHED);
       return; // nobody watches this topic

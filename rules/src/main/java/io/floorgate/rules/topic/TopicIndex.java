@@ -65,49 +65,32 @@ public final class TopicIndex<T> {
 
   /** Every value whose filter matches {@code topic}, each registration once. */
   public List<T> match(String topic) {
+    return match(TopicName.of(topic));
+  }
+
+  /** As {@link #match(String)}, for a topic already split. */
+  public List<T> match(TopicName topic) {
     List<T> out = new ArrayList<>(2);
-    String[] levels = split(topic);
-    boolean system = topic.startsWith("$");
-    collect(root, levels, 0, system, out);
+    collect(root, topic, 0, topic.system(), out);
     return out;
   }
 
-  private void collect(Level<T> level, String[] levels, int depth, boolean system, List<T> out) {
+  private void collect(Level<T> level, TopicName topic, int depth, boolean system, List<T> out) {
     boolean wildcardsAllowed = !(system && depth == 0);
     if (wildcardsAllowed) {
       // '#' matches the parent level too: "a/#" matches "a".
       out.addAll(level.hash);
     }
-    if (depth == levels.length) {
+    if (depth == topic.depth()) {
       out.addAll(level.exact);
       return;
     }
-    Level<T> next = level.children.get(levels[depth]);
+    Level<T> next = level.children.get(topic.level(depth));
     if (next != null) {
-      collect(next, levels, depth + 1, system, out);
+      collect(next, topic, depth + 1, system, out);
     }
     if (wildcardsAllowed && level.plus != null) {
-      collect(level.plus, levels, depth + 1, system, out);
+      collect(level.plus, topic, depth + 1, system, out);
     }
-  }
-
-  private static String[] split(String topic) {
-    int count = 1;
-    for (int i = 0; i < topic.length(); i++) {
-      if (topic.charAt(i) == '/') {
-        count++;
-      }
-    }
-    String[] levels = new String[count];
-    int start = 0;
-    int n = 0;
-    for (int i = 0; i < topic.length(); i++) {
-      if (topic.charAt(i) == '/') {
-        levels[n++] = topic.substring(start, i);
-        start = i + 1;
-      }
-    }
-    levels[n] = topic.substring(start);
-    return levels;
   }
 }
