@@ -48,23 +48,18 @@ final class MoquettePipeline {
   static MoquettePipeline of(Server server, IConfig config, IAuthenticator authenticator, int maxPacketBytes) {
     String step = "Server.sessions";
     Field sessions;
-    Field dispatcher;
     Object sessionRegistry;
-    Object postOffice;
     try {
       sessions = Server.class.getDeclaredField("sessions");
       sessions.setAccessible(true);
       sessionRegistry = sessions.get(server);
-      step = "Server.dispatcher";
-      dispatcher = Server.class.getDeclaredField("dispatcher");
-      dispatcher.setAccessible(true);
-      postOffice = dispatcher.get(server);
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw missing(step, e);
     }
-    if (sessionRegistry == null || postOffice == null) {
+    if (sessionRegistry == null) {
       throw new IllegalStateException("Moquette has not started: it has no session registry or post office yet");
     }
+    Object postOffice = postOffice(server);
     try {
       step = "BrokerConfiguration(IConfig)";
       Class<?> brokerConfigType = Class.forName("io.moquette.broker.BrokerConfiguration");
@@ -74,7 +69,7 @@ final class MoquettePipeline {
       Class<?> factoryType = Class.forName("io.moquette.broker.MQTTConnectionFactory");
       Constructor<?> factory =
           factoryType.getDeclaredConstructor(
-              brokerConfigType, IAuthenticator.class, sessions.getType(), dispatcher.getType());
+              brokerConfigType, IAuthenticator.class, sessions.getType(), postOffice.getClass());
       factory.setAccessible(true);
       Object connectionFactory =
           factory.newInstance(brokerConfig.newInstance(config), authenticator, sessionRegistry, postOffice);
@@ -85,6 +80,32 @@ final class MoquettePipeline {
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw missing(step, e);
     }
+  }
+
+  /**
+   * Moquette's post office, a private field of {@link Server} in 0.17: the hand-over builds
+   * Moquette's connection handler on it, and {@link OwnedRetained} takes the place of its
+   * retained store.
+   *
+   * @throws IllegalStateException when Moquette has not started, or the field is not where 0.17
+   *     has it
+   */
+  static Object postOffice(Server server) {
+    Object postOffice;
+    try {
+      Field dispatcher = Server.class.getDeclaredField("dispatcher");
+      dispatcher.setAccessible(true);
+      postOffice = dispatcher.get(server);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot reach Moquette's post office: Server.dispatcher: " + e
+              + " (this build of Floorgate needs Moquette 0.17's internals)",
+          e);
+    }
+    if (postOffice == null) {
+      throw new IllegalStateException("Moquette has not started: it has no post office yet");
+    }
+    return postOffice;
   }
 
   private static IllegalStateException missing(String step, Exception e) {

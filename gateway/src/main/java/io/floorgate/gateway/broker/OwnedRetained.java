@@ -53,15 +53,8 @@ final class OwnedRetained implements IRetainedRepository {
    * @throws IllegalStateException naming the Moquette internal that is not where 0.17 has it
    */
   static OwnedRetained install(Server server) {
-    String step = "Server.dispatcher";
+    Object postOffice = MoquettePipeline.postOffice(server);
     try {
-      Field dispatcher = Server.class.getDeclaredField("dispatcher");
-      dispatcher.setAccessible(true);
-      Object postOffice = dispatcher.get(server);
-      if (postOffice == null) {
-        throw new IllegalStateException("Moquette has not started: it has no post office yet");
-      }
-      step = "PostOffice.retainedRepository";
       Field field = postOffice.getClass().getDeclaredField("retainedRepository");
       field.setAccessible(true);
       OwnedRetained owned = new OwnedRetained((IRetainedRepository) field.get(postOffice));
@@ -69,7 +62,7 @@ final class OwnedRetained implements IRetainedRepository {
       return owned;
     } catch (ReflectiveOperationException | ClassCastException e) {
       throw new IllegalStateException(
-          "cannot reach Moquette's retained store: " + step + ": " + e
+          "cannot reach Moquette's retained store: PostOffice.retainedRepository: " + e
               + " (this build of Floorgate needs Moquette 0.17's internals)",
           e);
     }

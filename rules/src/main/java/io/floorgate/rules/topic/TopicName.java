@@ -34,11 +34,6 @@ public final class TopicName {
     return new TopicName(name, levels);
   }
 
-  /** The topic as published. */
-  public String name() {
-    return name;
-  }
-
   int depth() {
     return levels.length;
   }
@@ -52,6 +47,7 @@ public final class TopicName {
     return name.startsWith("$");
   }
 
+  /** The topic as published. */
   @Override
   public String toString() {
     return name;
