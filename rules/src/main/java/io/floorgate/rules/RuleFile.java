@@ -122,7 +122,16 @@ public final class RuleFile {
 
   /** Reads rules from {@code text}; {@code file} names it in problems. */
   public static Result parse(String text, String file, List<String> stateTopics) {
-    return new RuleFile(file, List.copyOf(stateTopics)).read(text);
+    return validate(TreeReader.read(text, file), file, stateTopics);
+  }
+
+  /**
+   * Validates a document already read into a tree (by {@link TreeReader}, or decoded by {@link
+   * io.floorgate.rules.tree.TreeCodec}): the same checks, problems and rules as {@link #parse}
+   * of the text it was read from.
+   */
+  public static Result validate(TreeReader.Result tree, String file, List<String> stateTopics) {
+    return new RuleFile(file, List.copyOf(stateTopics)).read(tree);
   }
 
   private static Result failed(String file, String message) {
@@ -134,8 +143,7 @@ public final class RuleFile {
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
-  private Result read(String text) {
-    TreeReader.Result tree = TreeReader.read(text, file);
+  private Result read(TreeReader.Result tree) {
     for (TreeReader.TreeProblem problem : tree.problems()) {
       problems.add(new Problem(problem.location(), null, problem.message()));
     }
