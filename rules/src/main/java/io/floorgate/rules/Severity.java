@@ -14,12 +14,15 @@ public enum Severity {
   ERROR,
   CRITICAL;
 
+  private static final Severity[] VALUES = values();
   private static final String ALLOWED =
-      Arrays.stream(values()).map(Severity::value).collect(Collectors.joining(", "));
+      Arrays.stream(VALUES).map(Severity::value).collect(Collectors.joining(", "));
+
+  private final String value = name().toLowerCase(Locale.ROOT);
 
   /** The lower-case name, as written in rule files and events. */
   public String value() {
-    return name().toLowerCase(Locale.ROOT);
+    return value;
   }
 
   /**
@@ -28,8 +31,13 @@ public enum Severity {
    * @throws IllegalArgumentException naming the allowed values
    */
   public static Severity parse(String text) {
+    for (Severity severity : VALUES) {
+      if (severity.value().equals(text)) {
+        return severity; // nearly always as written: no need to normalize
+      }
+    }
     String normalized = text.trim().toLowerCase(Locale.ROOT);
-    for (Severity severity : values()) {
+    for (Severity severity : VALUES) {
       if (severity.value().equals(normalized)) {
         return severity;
       }

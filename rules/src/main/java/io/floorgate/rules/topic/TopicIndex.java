@@ -39,7 +39,10 @@ public final class TopicIndex<T> {
       throw new IllegalArgumentException(error);
     }
     Level<T> level = root;
-    for (String name : filter.split("/", -1)) {
+    int start = 0;
+    while (true) {
+      int end = filter.indexOf('/', start);
+      String name = filter.substring(start, end < 0 ? filter.length() : end);
       if (name.equals("#")) {
         level.hash.add(value);
         size++;
@@ -53,6 +56,10 @@ public final class TopicIndex<T> {
       } else {
         level = level.child(name);
       }
+      if (end < 0) {
+        break;
+      }
+      start = end + 1;
     }
     level.exact.add(value);
     size++;
