@@ -9,6 +9,8 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import io.floorgate.events.EventJson;
+import io.floorgate.gateway.reload.RuleReloader;
+import io.floorgate.gateway.reload.RuleTreeCache;
 import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalReader;
 import io.floorgate.journal.JournalRecord;
@@ -93,6 +95,42 @@ class RuleReloadIT {
     Scada.Received breach = scada.await(r -> r.topic().endsWith("/threshold"));
     assertThat(breach.details()).containsEntry("threshold", 25.0);
     assertThat(fixture.gateway.rules().rules()).hasSize(2);
+  }
+
+  @Test
+  void ruleTree_isCachedAtStart_replacedByAnEdit_andARestartEvaluatesWithTheEditedRules()
+      throws Exception {
+    fixture = GatewayFixture.start(dir, TWO_RULES);
+    RuleTreeCache cache =
+        RuleTreeCache.at(
+            dir.resolve("journal").resolve(Gateway.RULE_TREE_CACHE), BuildInfo.current().describe());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(cache.load(TWO_RULES, "rules.yaml"))
+                    .map(RuleTreeCache.Cached::sha256)
+                    .contains(RuleReloader.sha256(TWO_RULES)));
+    Scada scada = fixture.scada("scada", "alerts/#");
+
+    String edited = TWO_RULES.replace("value: 25.0", "value: 28.0");
+    writeRules(edited);
+    scada.awaitMessage("alerts/info/user", "rules_changed");
+    assertThat(cache.load(edited, "rules.yaml"))
+        .map(RuleTreeCache.Cached::sha256)
+        .contains(RuleReloader.sha256(edited));
+    assertThat(cache.load(TWO_RULES, "rules.yaml")).isEmpty();
+
+    fixture.close();
+    fixture = GatewayFixture.start(dir, edited);
+    Scada after = fixture.scada("scada-2", "alerts/#");
+    Mqtt3BlockingClient device = fixture.device("sensor");
+    publish(device, "plant/l1/s1/temperature", "{\"value\": 27, \"seq\": 1}");
+    publish(device, "plant/l1/s1/temperature", "{\"value\": 29, \"seq\": 2}");
+
+    Scada.Received raised = after.await(r -> r.payload().contains("\"seq\":2"));
+    assertThat(raised.details()).containsEntry("rule_id", "line-temp");
+    assertThat(after.matching(r -> r.payload().contains("\"seq\":1"))).isEmpty();
   }
 
   @Test

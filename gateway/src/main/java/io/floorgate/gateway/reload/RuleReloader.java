@@ -11,7 +11,9 @@ import io.floorgate.journal.JournalRecord;
 import io.floorgate.rules.RuleFile;
 import io.floorgate.rules.RuleSet;
 import io.floorgate.rules.tree.Location;
+import io.floorgate.rules.tree.Node;
 import io.floorgate.rules.tree.Problem;
+import io.floorgate.rules.tree.TreeReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -38,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * messages; a {@code UserActionEvent} names who changed what (rule ids added, removed, changed)
  * and the text itself is journaled, so the rule history can be read and reverted.
  *
+ * <p>The document tree of the rules in force is kept in a {@link RuleTreeCache}, so that a start
+ * with an unchanged file does not parse its YAML again.
+ *
  * <p>Threads: {@code floorgate-rules-watch} waits for file events; {@code floorgate-rules-reload}
- * debounces and applies them. {@link #write} and {@link #reload} may be called from any thread;
+ * debounces and applies them, and writes the cache. {@link #write} and {@link #reload} may be called from any thread;
  * changes are applied one at a time.
  */
 public final class RuleReloader implements AutoCloseable {
@@ -75,6 +81,7 @@ public final class RuleReloader implements AutoCloseable {
   private final @Nullable Journal journal;
   private final Duration debounce;
   private final Clock clock;
+  private final RuleTreeCache cache;
   private final DigitalTwinPublisher errors;
   private final EventPublisherBase actions;
   private final ScheduledExecutorService worker;
@@ -116,6 +123,7 @@ public final class RuleReloader implements AutoCloseable {
       EventManager events,
       @Nullable Journal journal,
       Duration debounce,
+      RuleTreeCache cache,
       Clock clock) {
     this.file = file;
     this.stateTopics = List.copyOf(stateTopics);
@@ -123,6 +131,7 @@ public final class RuleReloader implements AutoCloseable {
     this.journal = journal;
     this.debounce = debounce;
     this.clock = clock;
+    this.cache = cache;
     this.errors = new DigitalTwinPublisher(events);
     this.actions = new EventPublisherBase(SOURCE, events);
     this.worker =
@@ -133,16 +142,66 @@ public final class RuleReloader implements AutoCloseable {
    * A rule file read and validated: its text, the text's SHA-256 and its rules.
    *
    * @param sha256 {@link #sha256(String)} of {@code text}
+   * @param readTree the tree read from the text, to cache; null when it came from the cache
    */
-  public record Loaded(String text, String sha256, RuleSet rules) {}
+  public record Loaded(String text, String sha256, RuleSet rules, @Nullable Node readTree) {}
 
   /**
-   * Validates the text of a rule file (for the start, before there is an ingest to swap into).
+   * The rules of a rule file validated at start, before there is an ingest to swap into, and
+   * where their tree came from.
+   *
+   * @param readTree the tree read from the text, to cache; null when it came from the cache
+   * @param cachedSha256 the SHA-256 the cache gave for its tree, or null: to be confirmed
+   */
+  public record Parsed(RuleSet rules, @Nullable Node readTree, @Nullable String cachedSha256) {}
+
+  /**
+   * Validates the text of a rule file, taking its tree from {@code cache} when the cache appears
+   * to hold this text's ({@link #confirm} makes sure).
    *
    * @throws RuleFile.InvalidRulesException with every problem
    */
-  public static RuleSet parse(Path file, String text, List<String> stateTopics) {
-    return RuleFile.parse(text, file.toString(), stateTopics).orThrow();
+  public static Parsed parse(
+      Path file, String text, List<String> stateTopics, RuleTreeCache cache) {
+    Optional<RuleTreeCache.Cached> cached = cache.load(text, file.toString());
+    if (cached.isPresent()) {
+      RuleFile.Result fromCache =
+          RuleFile.validate(
+              new TreeReader.Result(Optional.of(cached.get().tree()), List.of()),
+              file.toString(),
+              stateTopics);
+      if (fromCache.ok()) {
+        return new Parsed(fromCache.orThrow(), null, cached.get().sha256());
+      }
+      // A cached tree has no locations: read the text, so that the problems name their lines.
+    }
+    TreeReader.Result tree = TreeReader.read(text, file.toString());
+    RuleSet rules = RuleFile.validate(tree, file.toString(), stateTopics).orThrow();
+    return new Parsed(rules, tree.root().orElse(null), null);
+  }
+
+  /**
+   * The rules to start with: {@code parsed}, once a tree from the cache is confirmed to be this
+   * text's by {@code sha256} (computed beside the parse); otherwise read from the text.
+   *
+   * @throws RuleFile.InvalidRulesException with every problem
+   */
+  public static Loaded confirm(
+      Path file, String text, String sha256, List<String> stateTopics, Parsed parsed) {
+    String cachedSha = parsed.cachedSha256();
+    if (cachedSha == null) {
+      return new Loaded(text, sha256, parsed.rules(), parsed.readTree());
+    }
+    if (cachedSha.equals(sha256)) {
+      LOG.info("rule file {} is unchanged since its tree was cached: not parsed again", file);
+      return new Loaded(text, sha256, parsed.rules(), null);
+    }
+    LOG.warn(
+        "the rule cache holds another text of the same length and CRC-32C as {}; reading the"
+            + " file",
+        file);
+    Parsed read = parse(file, text, stateTopics, RuleTreeCache.NONE);
+    return new Loaded(text, sha256, read.rules(), read.readTree());
   }
 
   /**
@@ -154,6 +213,10 @@ public final class RuleReloader implements AutoCloseable {
     appliedText = initial.text();
     appliedSha = initial.sha256();
     lastSeen = stateOf(file);
+    Node readTree = initial.readTree();
+    if (readTree != null) {
+      worker.execute(() -> cacheTree(initial.text(), initial.sha256(), readTree));
+    }
     if (journal != null) {
       String known =
           journal.findLast(JournalRecord.RulesRecord.class).map(r -> r.sha256()).orElse("");
@@ -287,7 +350,8 @@ public final class RuleReloader implements AutoCloseable {
   private Outcome apply(String text, String who, String trigger, boolean writeFile) {
     synchronized (lock) {
       String sha = sha256(text);
-      RuleFile.Result result = RuleFile.parse(text, file.toString(), stateTopics);
+      TreeReader.Result tree = TreeReader.read(text, file.toString());
+      RuleFile.Result result = RuleFile.validate(tree, file.toString(), stateTopics);
       if (!result.ok()) {
         reject(result.problems(), who, trigger);
         return new Outcome(Status.REJECTED, result.problems(), null, sha);
@@ -317,8 +381,18 @@ public final class RuleReloader implements AutoCloseable {
       if (journal != null) {
         journal.append(rulesRecord(who, text, sha));
       }
+      tree.root().ifPresent(root -> cache.store(text, sha, root));
       announce(change, who, trigger, sha, result.orThrow().size());
       return new Outcome(Status.APPLIED, List.of(), change, sha);
+    }
+  }
+
+  /** Caches the tree of the text in force, unless the text has changed since. */
+  private void cacheTree(String text, String sha, Node tree) {
+    synchronized (lock) {
+      if (sha.equals(appliedSha)) {
+        cache.store(text, sha, tree);
+      }
     }
   }
 
