@@ -49,6 +49,9 @@ public final class BenchSuite {
   /** Stolen time above which a run's times are not comparable with a quiet machine's. */
   static final double STEAL_WORTH_NOTING = 0.05;
 
+  /** What a target stopped by SIGTERM exits with when it stopped cleanly (128 + 15). */
+  private static final int CLEAN_EXIT = 143;
+
   /** The standard runs for {@code base} (its devices and sensors decide the rule counts). */
   public static List<Scenario> standard(LoadSpec base) {
     int perDevice = base.devices();
@@ -103,6 +106,19 @@ public final class BenchSuite {
         spec.duration().toSeconds());
     progress.flush();
     deleteRecursively(dir);
+    double firstStart = Double.NaN;
+    if (scenario.kind() == BenchTarget.Kind.FLOORGATE) {
+      // A first start in the empty directory, then the measured restart on what it left, as the
+      // unit restarts: first starts (installing, a new rule file) are rare, restarts are not.
+      try (BenchTarget first =
+          BenchTarget.start(scenario.kind(), scenario.rules(), spec, dir, jvmArgs)) {
+        firstStart = first.startupMillis();
+        int exit = first.stop();
+        if (exit != CLEAN_EXIT) {
+          progress.printf("  the first start exited with %d on SIGTERM, not %d%n", exit, CLEAN_EXIT);
+        }
+      }
+    }
     try (BenchTarget target =
         BenchTarget.start(scenario.kind(), scenario.rules(), spec, dir, jvmArgs)) {
       long heap = target.liveHeapBytes().orElse(-1);
@@ -115,7 +131,8 @@ public final class BenchSuite {
               scenario.kind().label(),
               scenario.kind() == BenchTarget.Kind.FLOORGATE ? scenario.rules() : 0,
               result,
-              target.startupMillis(),
+              Double.isNaN(firstStart) ? target.startupMillis() : firstStart,
+              Double.isNaN(firstStart) ? Double.NaN : target.startupMillis(),
               target.reportedStartupMillis(),
               heap,
               warnings,
@@ -174,16 +191,24 @@ public final class BenchSuite {
     // 192 MB is 183.1 MiB; RSS is measured in MiB.
     verdicts.add(atMost("Peak RSS ≤ 192 MB (183.1 MiB) at 10,000 msg/s (the unit's memory settings)",
         RunRecord.value(floorgate10k, "rss"), 192e6 / (1 << 20), "%.0f MiB"));
-    Double startup = null;
+    verdicts.add(atMost("Start-up to accepting connections ≤ 2 s: restart (slowest Floorgate run)",
+        slowestFloorgate(records, "restart"), 2000, "%.0f ms"));
+    verdicts.add(atMost(
+        "Start-up to accepting connections ≤ 2 s: first start, empty directory (slowest Floorgate"
+            + " run)",
+        slowestFloorgate(records, "startup"), 2000, "%.0f ms"));
+    return verdicts;
+  }
+
+  private static @Nullable Double slowestFloorgate(List<RunRecord> records, String what) {
+    Double slowest = null;
     for (RunRecord record : records) {
-      Double value = record.target().equals("floorgate") ? RunRecord.value(record, "startup") : null;
-      if (value != null && (startup == null || value > startup)) {
-        startup = value;
+      Double value = record.target().equals("floorgate") ? RunRecord.value(record, what) : null;
+      if (value != null && (slowest == null || value > slowest)) {
+        slowest = value;
       }
     }
-    verdicts.add(atMost("Start-up to accepting connections ≤ 2 s (slowest Floorgate run)",
-        startup, 2000, "%.0f ms"));
-    return verdicts;
+    return slowest;
   }
 
   private static Verdict exact(String target, @Nullable RunRecord record) {

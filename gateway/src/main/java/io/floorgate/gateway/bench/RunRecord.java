@@ -14,8 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param target {@code floorgate}, {@code moquette} or {@code external}
  * @param rules rules the target had (-1 when unknown: an external target)
  * @param result what the load measured
- * @param startupMillis from spawning the target's JVM to its first CONNACK; NaN when not started
- *     here
+ * @param startupMillis from spawning the target's JVM to its first CONNACK, in an empty directory;
+ *     NaN when not started here
+ * @param restartMillis the same for Floorgate started again on what its first start left (its
+ *     journal, its cached rule tree), as a restart of the unit is; the load runs against this
+ *     one. NaN when not restarted (bare Moquette, an external target)
  * @param reportedStartupMillis what Floorgate logged as its own start-up; -1 when nothing
  * @param liveHeapBytes the target's live heap right after start-up (after a full GC); -1 when
  *     unknown
@@ -28,6 +31,7 @@ public record RunRecord(
     int rules,
     LoadResult result,
     double startupMillis,
+    double restartMillis,
     long reportedStartupMillis,
     long liveHeapBytes,
     long warnings,
@@ -38,7 +42,7 @@ public record RunRecord(
       List.of(
           "run", "target", "rules", "QoS", "rate", "achieved", "breaches", "matched", "missing",
           "dup", "false", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU s/1k msg", "cores",
-          "peak RSS MiB", "start-up ms", "live heap MiB", "steal %");
+          "peak RSS MiB", "start-up ms", "restart ms", "live heap MiB", "steal %");
 
   List<String> cells() {
     LoadResult r = result;
@@ -64,6 +68,7 @@ public record RunRecord(
     cells.add(number(r.targetCores(), "%.2f"));
     cells.add(r.targetPeakRssKib() < 0 ? "?" : number(r.targetPeakRssKib() / 1024.0, "%.0f"));
     cells.add(number(startupMillis, "%.0f"));
+    cells.add(number(restartMillis, "%.0f"));
     cells.add(liveHeapBytes < 0 ? "?" : number(liveHeapBytes / 1048576.0, "%.1f"));
     cells.add(number(r.machineSteal() * 100, "%.0f"));
     return cells;
@@ -94,6 +99,7 @@ public record RunRecord(
     map.put("target", target);
     map.put("rules", rules < 0 ? null : rules);
     map.put("startup_ms", LoadResult.round(startupMillis, 1));
+    map.put("restart_ms", LoadResult.round(restartMillis, 1));
     map.put("reported_startup_ms", reportedStartupMillis < 0 ? null : reportedStartupMillis);
     map.put("live_heap_bytes", liveHeapBytes < 0 ? null : liveHeapBytes);
     map.put("target_warnings", warnings < 0 ? null : warnings);
@@ -118,6 +124,8 @@ public record RunRecord(
         map.get("rules") == null ? -1 : (int) LoadResult.whole(map, "rules"),
         LoadResult.fromMap(map),
         LoadResult.number(map, "startup_ms"),
+        // absent from runs made before restarts were measured
+        map.containsKey("restart_ms") ? LoadResult.number(map, "restart_ms") : Double.NaN,
         orMinusOne(map, "reported_startup_ms"),
         orMinusOne(map, "live_heap_bytes"),
         orMinusOne(map, "target_warnings"),
@@ -140,6 +148,7 @@ public record RunRecord(
           case "p99" -> r.alerts().latency().p99();
           case "rss" -> r.targetPeakRssKib() < 0 ? Double.NaN : r.targetPeakRssKib() / 1024.0;
           case "startup" -> record.startupMillis;
+          case "restart" -> record.restartMillis;
           case "heap" -> record.liveHeapBytes < 0 ? Double.NaN : record.liveHeapBytes;
           default -> throw new IllegalArgumentException("unknown value " + what);
         };

@@ -106,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       if (kind == null) {
         LoadResult result = LoadRun.run(loadSpec, host, port, pid);
-        record = new RunRecord("bench", "external", -1, result, Double.NaN, -1, -1, -1, -1);
+        record = new RunRecord("bench", "external", -1, result, Double.NaN, Double.NaN, -1, -1, -1, -1);
       } else {
         int count = rules == null ? loadSpec.devices() : rules;
         RuleFiles.yaml(loadSpec, count); // validates the count before anything starts

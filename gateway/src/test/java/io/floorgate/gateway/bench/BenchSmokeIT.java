@@ -46,6 +46,8 @@ class BenchSmokeIT {
     assertThat(result.targetCpuSeconds()).isPositive();
     assertThat(result.targetPeakRssKib()).isPositive();
     assertThat(record.startupMillis()).isPositive();
+    assertThat(record.restartMillis()).isPositive();
+    assertThat(progress.toString()).doesNotContain("the first start exited");
     assertThat(record.liveHeapBytes()).isPositive();
     assertThat(record.exitCode()).isEqualTo(143);
     assertThat(RunRecord.table(List.of(record))).contains("| smoke ");
@@ -66,5 +68,6 @@ class BenchSmokeIT {
     assertThat(result.alerts().matched()).isZero();
     assertThat(result.targetCpuSeconds()).isPositive();
     assertThat(record.rules()).isZero();
+    assertThat(record.restartMillis()).isNaN(); // bare Moquette is started once
   }
 }
