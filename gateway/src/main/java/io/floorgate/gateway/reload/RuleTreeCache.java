@@ -3,14 +3,12 @@ package io.floorgate.gateway.reload;
 import io.floorgate.rules.tree.Node;
 import io.floorgate.rules.tree.TreeCodec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +62,9 @@ public final class RuleTreeCache {
 
   /**
    * The tree cached for {@code text}, if the cache holds one read by this build from a text of the
-   * same length and CRC-32C. Those are quick to check on a cold JVM, where the SHA-256 of a large
-   * file is not; so the caller confirms the SHA-256 (computed meanwhile) before it trusts the tree.
+   * same length and hash code. Those are quick to check on a cold JVM, where the SHA-256 of a
+   * large file is not; so the caller confirms the SHA-256 (computed meanwhile) before it trusts
+   * the tree.
    *
    * @param ruleFile names the rule file in the tree's locations
    */
@@ -134,11 +133,12 @@ public final class RuleTreeCache {
     }
   }
 
-  /** The text's length and CRC-32C in UTF-8: "1599948:1a2b3c4d". */
+  /**
+   * The text's length and {@link String#hashCode} ("1599948:-1230814081"): what a cached tree's
+   * text must match before the caller's SHA-256 confirms it. Both are specified by the JDK, and
+   * neither copies the text (its bytes would be one more large array for a start to collect).
+   */
   private static String fingerprint(String text) {
-    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-    CRC32C crc = new CRC32C();
-    crc.update(utf8);
-    return utf8.length + ":" + Long.toHexString(crc.getValue());
+    return text.length() + ":" + text.hashCode();
   }
 }

@@ -96,8 +96,8 @@ class RuleTreeCacheTest {
   }
 
   @Test
-  void sameLengthAndCrc_butAnotherSha256_isReadFromTheFile() {
-    // The quick check (length, CRC-32C) passes; main's SHA-256 does not, so the text is read.
+  void sameLengthAndHashCode_butAnotherSha256_isReadFromTheFile() {
+    // The quick check (length, hash code) passes; main's SHA-256 does not, so the text is read.
     RuleTreeCache cache = cache();
     cache.store(RULES, RuleReloader.sha256(OTHER_RULES), tree(OTHER_RULES));
 
