@@ -66,8 +66,8 @@ import org.slf4j.LoggerFactory;
  * with an unchanged file does not parse its YAML again.
  *
  * <p>Threads: {@code floorgate-rules-watch} waits for file events; {@code floorgate-rules-reload}
- * debounces and applies them, and writes the cache. {@link #write} and {@link #reload} may be called from any thread;
- * changes are applied one at a time.
+ * debounces and applies them, and writes the cache. {@link #write} and {@link #reload} may be
+ * called from any thread; changes are applied one at a time.
  */
 public final class RuleReloader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleReloader.class);

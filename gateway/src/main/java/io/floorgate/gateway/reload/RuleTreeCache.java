@@ -78,7 +78,8 @@ public final class RuleTreeCache {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      LOG.warn("cannot read the rule cache {}, reading {} instead: {}", file, ruleFile, e.toString());
+      LOG.warn(
+          "cannot read the rule cache {}, reading {} instead: {}", file, ruleFile, e.toString());
       return Optional.empty();
     }
     try {

@@ -236,20 +236,8 @@ public final class TreeCodec {
           }
           return new Node.ListNode(at, List.copyOf(items));
         }
-      case VALUE_STRING:
-        return new Node.ScalarNode(at, in.getText());
-      case VALUE_NUMBER_INT:
-        return new Node.ScalarNode(at, in.getLongValue());
-      case VALUE_NUMBER_FLOAT:
-        return new Node.ScalarNode(at, in.getDoubleValue());
-      case VALUE_TRUE:
-        return new Node.ScalarNode(at, Boolean.TRUE);
-      case VALUE_FALSE:
-        return new Node.ScalarNode(at, Boolean.FALSE);
-      case VALUE_NULL:
-        return new Node.ScalarNode(at, null);
       default:
-        throw new IOException("unexpected " + token);
+        return new Node.ScalarNode(at, TreeReader.scalar(in));
     }
   }
 

@@ -10,13 +10,13 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -146,27 +146,33 @@ public final class TreeReader {
           }
           return new Node.ListNode(at, List.copyOf(items));
         }
-      case VALUE_STRING:
-        return new Node.ScalarNode(at, parser.getText());
-      case VALUE_NUMBER_INT:
-        {
-          if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            BigInteger big = parser.getBigIntegerValue();
-            return new Node.ScalarNode(at, big.doubleValue());
-          }
-          return new Node.ScalarNode(at, parser.getLongValue());
-        }
-      case VALUE_NUMBER_FLOAT:
-        return new Node.ScalarNode(at, parser.getDoubleValue());
-      case VALUE_TRUE:
-        return new Node.ScalarNode(at, Boolean.TRUE);
-      case VALUE_FALSE:
-        return new Node.ScalarNode(at, Boolean.FALSE);
-      case VALUE_NULL:
-        return new Node.ScalarNode(at, null);
       default:
-        // Embedded binary and the like: keep the text so validation can name it.
-        return new Node.ScalarNode(at, parser.getText());
+        return new Node.ScalarNode(at, scalar(parser));
+    }
+  }
+
+  /**
+   * The scalar at the parser's current token, as a tree keeps it: String, Long (a larger integer
+   * as Double), Double, Boolean or null; anything else (embedded binary and the like) as its text,
+   * so validation can name it.
+   */
+  static @Nullable Object scalar(JsonParser parser) throws IOException {
+    switch (parser.currentToken()) {
+      case VALUE_NUMBER_INT:
+        if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          return parser.getBigIntegerValue().doubleValue();
+        }
+        return parser.getLongValue();
+      case VALUE_NUMBER_FLOAT:
+        return parser.getDoubleValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      default:
+        return parser.getText();
     }
   }
 
