@@ -147,7 +147,7 @@ class RuleTreeCacheTest {
   }
 
   @Test
-  void none_neverKeepsATree(@TempDir Path empty) throws Exception {
+  void none_neverKeepsATree() {
     RuleTreeCache.NONE.store(RULES, RuleReloader.sha256(RULES), tree(RULES));
 
     assertThat(RuleTreeCache.NONE.load(RULES, "rules.yaml")).isEmpty();
