@@ -48,11 +48,6 @@ public final class RuleTreeCache {
     return new RuleTreeCache(file, reader);
   }
 
-  /** Where the cache is, if anywhere. */
-  public Optional<Path> file() {
-    return Optional.ofNullable(file);
-  }
-
   /**
    * A tree from the cache and the SHA-256 of the text it was read from.
    *

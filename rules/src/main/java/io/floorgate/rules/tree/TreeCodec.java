@@ -51,7 +51,7 @@ public final class TreeCodec {
 
   private TreeCodec() {}
 
-  /** Thrown by {@link #decode} for bytes that are not an intact encoded tree. */
+  /** Thrown by {@link #key} and {@link #decode} for bytes that are not an intact encoded tree. */
   public static final class DamagedException extends Exception {
     DamagedException(String message) {
       super(message);
