@@ -41,7 +41,7 @@ public final class BenchTarget implements AutoCloseable {
    */
   public static final List<String> UNIT_JVM_ARGS =
       List.of(
-          "-Xms16m",
+          "-Xms48m",
           "-Xmx96m",
           "-XX:+UseSerialGC",
           "-XX:MaxDirectMemorySize=64m",

@@ -193,7 +193,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class, description = "How long to wait for alerts after the load (default ${DEFAULT-VALUE}).")
     Duration drainTimeout = Duration.ofSeconds(10);
 
-    @Option(names = "--target-jvm-arg", paramLabel = "ARG", description = "JVM option for a target started here, repeatable; replaces the default: the systemd unit's -Xms16m -Xmx96m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError (and MALLOC_ARENA_MAX=2), with a class archive made for the run as the unit has one.")
+    @Option(names = "--target-jvm-arg", paramLabel = "ARG", description = "JVM option for a target started here, repeatable; replaces the default: the systemd unit's -Xms48m -Xmx96m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError (and MALLOC_ARENA_MAX=2), with a class archive made for the run as the unit has one.")
     List<String> targetJvmArgs = new ArrayList<>();
 
     LoadSpec spec(int rate, int qos, boolean expectAlerts) {
