@@ -33,7 +33,7 @@ public final class Main {
       // Admin commands print their own output; the gateway's INFO lines would only clutter it.
       quietLogging();
     }
-    int code = FloorgateCommand.commandLine().execute(args);
+    int code = FloorgateCommand.execute(args);
     if (code != FloorgateCommand.KEEP_RUNNING) {
       System.exit(code);
     }

@@ -1,6 +1,8 @@
 package io.floorgate.gateway.cli;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,6 +33,24 @@ public final class FloorgateCommand implements Callable<Integer> {
     CommandLine line = new CommandLine(new FloorgateCommand());
     line.setCaseInsensitiveEnumValuesAllowed(true);
     return line;
+  }
+
+  /**
+   * Runs the command line and returns its exit code ({@link #KEEP_RUNNING} when the gateway
+   * runs). The gateway's own start ({@link RunCommand#plain}) goes without picocli; a failure
+   * there ends with exit code 1, as picocli ends one, and is logged with its trace.
+   */
+  public static int execute(String[] args) {
+    Optional<RunCommand> run = RunCommand.plain(args);
+    if (run.isEmpty()) {
+      return commandLine().execute(args);
+    }
+    try {
+      return run.get().call();
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(FloorgateCommand.class).error("run failed: {}", e.toString(), e);
+      return 1;
+    }
   }
 
   @Override

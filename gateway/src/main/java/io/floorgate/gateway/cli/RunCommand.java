@@ -7,6 +7,7 @@ import io.floorgate.gateway.config.ConfigException;
 import io.floorgate.gateway.config.ConfigLoader;
 import io.floorgate.gateway.config.GatewayConfig;
 import io.floorgate.gateway.logging.LogSetup;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,6 +36,46 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "YAML configuration (see config/gateway.yaml). Default: embedded defaults.")
   Path config;
+
+  /**
+   * The command for the arguments the systemd unit and the README start the gateway with ({@code
+   * run}, {@code run --config FILE}, {@code run -c FILE}, {@code run --config=FILE}, or nothing),
+   * read without picocli; empty for anything else, which picocli then reads, answers and refuses
+   * as always.
+   *
+   * <p>Why: picocli's classes are Java 5 class files, which the class archive cannot hold (the
+   * JVM archives class files of Java 6 and later only), so building its command line loads and
+   * verifies ~175 classes and runs its reflection in the interpreter: ~0.3 s of every start, on
+   * main, before the configuration is read (docs/benchmarks.md, Start-up). {@code
+   * FloorgateCommandTest} holds this to what picocli makes of the same arguments.
+   */
+  static Optional<RunCommand> plain(String[] args) {
+    if (args.length == 0 || (args.length == 1 && args[0].equals("run"))) {
+      return Optional.of(new RunCommand());
+    }
+    if (!args[0].equals("run")) {
+      return Optional.empty();
+    }
+    String file;
+    if (args.length == 3 && (args[1].equals("--config") || args[1].equals("-c"))) {
+      file = args[2];
+    } else if (args.length == 2 && args[1].startsWith("--config=")) {
+      file = args[1].substring("--config=".length());
+    } else {
+      return Optional.empty();
+    }
+    // Values picocli questions (an option's name, nothing at all) are left to it.
+    if (file.isEmpty() || file.startsWith("-")) {
+      return Optional.empty();
+    }
+    RunCommand run = new RunCommand();
+    try {
+      run.config = Path.of(file);
+    } catch (InvalidPathException e) {
+      return Optional.empty();
+    }
+    return Optional.of(run);
+  }
 
   @Override
   public Integer call() {
