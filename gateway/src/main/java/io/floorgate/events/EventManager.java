@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -139,8 +138,43 @@ public final class EventManager implements AutoCloseable {
     if (!config.persistenceEnabled()) {
       return new EventManager(config, null, clock);
     }
+    long started = System.nanoTime();
+    WindowReplay replay = new WindowReplay(config.maxEvents());
+    long records = 0;
+    try (JournalReader reader = journal.reader()) {
+      for (Optional<JournalEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
+        replay.accept(next.get());
+        records++;
+      }
+    }
     EventManager manager = new EventManager(config, journal, clock);
-    manager.rebuildWindow();
+    manager.restoreWindow(replay.entries());
+    LOG.info(
+        "journal {}: rebuilt the window of {} event(s) from {} record(s) in {} ms",
+        journal.dir(),
+        manager.windowSize(),
+        records,
+        (System.nanoTime() - started) / 1_000_000);
+    return manager;
+  }
+
+  /**
+   * A manager whose window holds {@code window}'s events (a {@link WindowReplay} of {@code
+   * journal}, which the caller has fed to its end), read back from the journal by index. An
+   * event whose record is no longer in the journal (retention deleted its day), or cannot be
+   * read, is left out, and logged. When persistence is disabled the journal is neither read nor
+   * written.
+   */
+  public static EventManager open(
+      EventNotificationConfig config,
+      Journal journal,
+      Clock clock,
+      List<WindowReplay.Entry> window) {
+    if (!config.persistenceEnabled()) {
+      return new EventManager(config, null, clock);
+    }
+    EventManager manager = new EventManager(config, journal, clock);
+    manager.restoreWindow(window);
     return manager;
   }
 
@@ -525,78 +559,49 @@ public final class EventManager implements AutoCloseable {
 
   // ---- start-up ----
 
-  /** An event's place in the window while replaying, before its JSON is parsed. */
-  private static final class Replayed {
-    final long timestampMicros;
-    byte[] json;
-    boolean acknowledged;
-
-    Replayed(long timestampMicros, byte[] json) {
-      this.timestampMicros = timestampMicros;
-      this.json = json;
-    }
-  }
-
   /**
-   * Replays the journal through the same window rules the live manager applies (append, evict
-   * the oldest beyond {@code max_events}, acknowledge, clear), reading only each record's header;
-   * only the events that end up in the window are parsed.
+   * Fills the window with {@code entries}' events, read from the journal by index. Adjacent
+   * indexes are read in one pass (a window is mostly consecutive records).
    */
-  private void rebuildWindow() {
-    LinkedHashMap<String, Replayed> replay = new LinkedHashMap<>();
-    long records = 0;
-    long started = System.nanoTime();
-    try (JournalReader reader = journal.reader()) {
-      for (Optional<JournalEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
-        records++;
-        JournalRecord record = next.get().record();
-        if (record instanceof JournalRecord.EventRecord event) {
-          Replayed existing = replay.get(event.eventId());
-          if (existing != null) {
-            existing.json = event.json();
-            existing.acknowledged = false;
-            continue;
-          }
-          replay.put(event.eventId(), new Replayed(event.timestampMicros(), event.json()));
-          if (replay.size() > config.maxEvents()) {
-            Iterator<Replayed> eldest = replay.values().iterator();
-            eldest.next();
-            eldest.remove();
-          }
-        } else if (record instanceof JournalRecord.AckRecord ack) {
-          Replayed target = replay.get(ack.eventId());
-          if (target != null) {
-            target.acknowledged = true;
-          }
-        } else if (record instanceof JournalRecord.ClearRecord clear) {
-          replay.values().removeIf(r -> r.timestampMicros < clear.cutoffMicros());
+  private void restoreWindow(List<WindowReplay.Entry> entries) {
+    Journal source = Objects.requireNonNull(journal, "journal");
+    int missing = 0;
+    try (JournalReader reader = source.reader()) {
+      for (WindowReplay.Entry entry : entries) {
+        Optional<JournalEntry> read =
+            reader.position() == entry.index() || reader.moveTo(entry.index())
+                ? reader.next()
+                : Optional.empty();
+        if (read.isEmpty()
+            || read.get().index() != entry.index()
+            || !(read.get().record() instanceof JournalRecord.EventRecord record)
+            || !record.eventId().equals(entry.eventId())) {
+          missing++;
+          continue;
         }
+        Event event;
+        try {
+          event = EventJson.fromBytes(record.json());
+        } catch (IllegalArgumentException e) {
+          LOG.warn(
+              "journal {}: event {} cannot be read back ({}); left out of the window",
+              source.dir(),
+              entry.eventId(),
+              e.getMessage());
+          continue;
+        }
+        // The JSON is the event as published; acknowledgements came later as records.
+        addToWindow(event.withAcknowledged(event.acknowledged() || entry.acknowledged()));
       }
     }
-    int unreadable = 0;
-    for (Map.Entry<String, Replayed> entry : replay.entrySet()) {
-      Event event;
-      try {
-        event = EventJson.fromBytes(entry.getValue().json);
-      } catch (IllegalArgumentException e) {
-        unreadable++;
-        LOG.warn(
-            "journal {}: event {} cannot be read back ({}); left out of the window",
-            journal.dir(),
-            entry.getKey(),
-            e.getMessage());
-        continue;
-      }
-      // The JSON is the event as published; acknowledgements came later as records.
-      addToWindow(event.withAcknowledged(event.acknowledged() || entry.getValue().acknowledged));
+    if (missing > 0) {
+      // Normally retention: the window reached back past the oldest day kept.
+      LOG.info(
+          "journal {}: {} event(s) of the window are no longer in the journal (deleted by"
+              + " retention, or damaged); left out of the window",
+          source.dir(),
+          missing);
     }
-    LOG.info(
-        "journal {}: rebuilt the window of {} event(s) from {} record(s) in {} ms{}",
-        journal.dir(),
-        window.size(),
-        records,
-        (System.nanoTime() - started) / 1_000_000,
-        unreadable == 0 ? "" : " (" + unreadable + " unreadable)");
   }
 
   private void ensureOpen() {

@@ -11,6 +11,7 @@ import io.floorgate.gateway.bridge.Bridge;
 import io.floorgate.gateway.bridge.BridgeMetrics;
 import io.floorgate.gateway.bridge.BridgeStatus;
 import io.floorgate.gateway.broker.Broker;
+import io.floorgate.gateway.checkpoint.Checkpointer;
 import io.floorgate.gateway.config.AdminConfig;
 import io.floorgate.gateway.config.GatewayConfig;
 import io.floorgate.gateway.console.Console;
@@ -58,6 +59,7 @@ public final class Gateway implements AutoCloseable {
   private final GatewayConfig config;
   private final Deque<Step> started = new ArrayDeque<>();
   private @Nullable Journal journal;
+  private @Nullable Checkpointer checkpointer;
   private EventManager events;
   private RuleSet rules;
   private Ingest ingest;
@@ -185,7 +187,13 @@ public final class Gateway implements AutoCloseable {
       journal = opened;
       started.push(new Step("journal", opened));
       crashed = markRunning(opened.dir().resolve(RUNNING_MARKER));
-      events = EventManager.open(config.eventNotification(), opened, clock);
+      Checkpointer recovered =
+          Checkpointer.recover(opened, config.eventNotification().maxEvents());
+      checkpointer = recovered;
+      // Closed before the journal, after everything that appends: its last checkpoint is whole.
+      started.push(new Step("checkpointer", recovered));
+      events =
+          EventManager.open(config.eventNotification(), opened, clock, recovered.window());
     } else {
       LOG.warn(
           "EVENT_NOTIFICATION.persistence_enabled is false: events are not journaled, alerts are"
@@ -224,7 +232,8 @@ public final class Gateway implements AutoCloseable {
             alarms,
             clock);
     sink[0] = ingest;
-    restoredAlarms = journal == null ? 0 : ingest.restoreAlarms(journal);
+    Checkpointer recovered = checkpointer;
+    restoredAlarms = recovered == null ? 0 : ingest.restoreAlarms(recovered.alarms());
     ingest.start();
     started.push(new Step("ingest", ingest));
 
@@ -238,7 +247,8 @@ public final class Gateway implements AutoCloseable {
             RELOAD_DEBOUNCE,
             ruleCache,
             clock);
-    reloader.start(loaded, config.rules().watch());
+    reloader.start(
+        loaded, config.rules().watch(), recovered == null ? "" : recovered.rulesSha256());
     started.push(new Step("rule reloader", reloader));
     await(moquette);
   }
@@ -247,6 +257,11 @@ public final class Gateway implements AutoCloseable {
   private void startInFrontOfTheListener(long begin, Clock clock) {
     // Refresh the retained states (restored alarms may have changed since they were retained).
     ingest.publishAlarmStates();
+    // Once listening: the first checkpoint (after a long replay) is no part of start-up.
+    Checkpointer recovered = checkpointer;
+    if (recovered != null) {
+      recovered.start();
+    }
 
     if (journal != null) {
       republisher =

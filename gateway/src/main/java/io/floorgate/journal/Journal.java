@@ -308,28 +308,6 @@ public final class Journal implements AutoCloseable {
     cursors.remove(cursor);
   }
 
-  /**
-   * The newest record of type {@code type}, reading backwards from the end (cheap when it is
-   * recent). Corrupt records are skipped.
-   */
-  public <T extends JournalRecord> java.util.Optional<T> findLast(Class<T> type) {
-    ensureOpen();
-    try (net.openhft.chronicle.queue.ExcerptTailer back = queue.createTailer()) {
-      back.direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd();
-      while (true) {
-        try (DocumentContext dc = back.readingDocument()) {
-          if (!dc.isPresent()) {
-            return java.util.Optional.empty();
-          }
-          JournalRecord record = JournalReader.decode(dc, dc.index(), this);
-          if (type.isInstance(record)) {
-            return java.util.Optional.of(type.cast(record));
-          }
-        }
-      }
-    }
-  }
-
   /** Index of the last record, or -1 when the journal is empty. */
   public long lastIndex() {
     ensureOpen();

@@ -171,6 +171,40 @@ class EventManagerJournalTest {
   }
 
   @Test
+  void openFromAReplayedWindow_readsEachEventByIndex_andLeavesOutWhatTheJournalNoLongerHolds() {
+    List<WindowReplay.Entry> window = new ArrayList<>();
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      EventManager manager = EventManager.open(EventNotificationConfig.DEFAULTS, journal, CLOCK);
+      Event e1 = event("e1", NOW);
+      Event e2 = event("e2", NOW);
+      manager.publish(e1);
+      manager.publish(e2);
+      manager.acknowledgeEvent(e2.eventId());
+      WindowReplay replay = new WindowReplay(10);
+      try (JournalReader reader = journal.reader()) {
+        for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
+          replay.accept(e.get());
+        }
+      }
+      window.addAll(replay.entries());
+    }
+    WindowReplay.Entry first = window.get(0);
+    // An event whose day retention deleted, and one whose index now holds another record.
+    window.add(0, new WindowReplay.Entry("gone", 0, first.index() - (1L << 32), false));
+    window.add(new WindowReplay.Entry("moved", 0, first.index(), false));
+
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      EventManager reopened =
+          EventManager.open(EventNotificationConfig.DEFAULTS, journal, CLOCK, window);
+      assertThat(reopened.getEvents(null, null, 0))
+          .extracting(Event::message, Event::acknowledged)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("e1", false),
+              org.assertj.core.groups.Tuple.tuple("e2", true));
+    }
+  }
+
+  @Test
   void concurrentPublishers_everyHandlerSeesEveryEventOnce_andTheJournalHoldsThemAll() {
     int threads = 8;
     int perThread = 10_000;

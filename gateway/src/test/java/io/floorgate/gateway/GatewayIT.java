@@ -14,6 +14,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.floorgate.events.Event;
 import io.floorgate.events.EventCategory;
+import io.floorgate.gateway.checkpoint.Checkpointer;
 import io.floorgate.gateway.ingest.Rejection;
 import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalReader;
@@ -472,7 +473,24 @@ class GatewayIT {
       scada.await(r -> r.topic().equals("alerts/info/user"));
     }
 
-    fixture = GatewayFixture.start(dir, LINE_TEMP);
+    // The clean stop left a checkpoint; the restart reads it and nothing of the journal.
+    assertThat(dir.resolve("journal").resolve(Checkpointer.FILE)).isRegularFile();
+    Logger recoveryLog = (Logger) LoggerFactory.getLogger(Checkpointer.class);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    recoveryLog.addAppender(log);
+    try {
+      fixture = GatewayFixture.start(dir, LINE_TEMP);
+    } finally {
+      recoveryLog.detachAppender(log);
+    }
+    assertThat(log.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .contains("1 open alarm(s) from the checkpoint")
+                    .contains("the 0 record(s) after it"));
     Scada alarms = fixture.scada("alarms", "alarms/#");
     Scada.Received state = alarms.await(r -> r.payload().contains("active_acknowledged"));
     assertThat(state.json())

@@ -4,13 +4,16 @@ import io.floorgate.events.Event;
 import io.floorgate.events.EventCategory;
 import io.floorgate.events.EventJson;
 import io.floorgate.events.EventManager;
+import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.events.EventSeverity;
 import io.floorgate.events.EventTimestamps;
+import io.floorgate.gateway.checkpoint.Checkpointer;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalReader;
 import io.floorgate.journal.JournalRecord;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -83,9 +86,16 @@ final class EventsCommand {
       EventSeverity wantedSeverity = severity == null ? null : EventSeverity.parse(severity);
       EventCategory wantedCategory = category == null ? null : EventCategory.parse(category);
       PrintWriter out = spec.commandLine().getOut();
+      EventNotificationConfig config = location.get().gatewayConfig().eventNotification();
       try (Journal journal = location.get().open()) {
-        EventManager window =
-            EventManager.open(location.get().gatewayConfig().eventNotification(), journal);
+        EventManager window;
+        if (config.persistenceEnabled()) {
+          // Read only: never started nor closed, so it writes no checkpoint of its own.
+          Checkpointer recovered = Checkpointer.recover(journal, config.maxEvents());
+          window = EventManager.open(config, journal, Clock.systemUTC(), recovered.window());
+        } else {
+          window = EventManager.open(config, journal);
+        }
         for (Event event : window.getEvents(wantedCategory, wantedSeverity, limit)) {
           out.println(format(event, json));
         }

@@ -4,17 +4,17 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.floorgate.events.EventJson;
-import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalEntry;
-import io.floorgate.journal.JournalReader;
 import io.floorgate.journal.JournalRecord;
 import io.floorgate.rules.eval.AlarmKey;
 import io.floorgate.rules.eval.AlarmState;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +25,34 @@ import org.slf4j.LoggerFactory;
  * its rule, topic and the alarm's state after it ({@code alarm_state}); acknowledgement records
  * acknowledge, and the acknowledging {@code UserActionEvent} names who. Shelvings are not
  * restored: after a restart a shelved alarm announces itself again.
+ *
+ * <p>A fold of the journal: fed record by record, it can be saved ({@link #entries()}) and fed on
+ * from where it was saved ({@link #of}), so a start-up reads only the records that follow. Not
+ * thread-safe: one thread feeds it.
  */
-final class AlarmHistory {
+public final class AlarmHistory {
   private static final Logger LOG = LoggerFactory.getLogger(AlarmHistory.class);
 
-  private AlarmHistory() {}
+  private final Map<AlarmKey, Open> open = new HashMap<>();
+  private final Map<String, List<Open>> byEvent = new HashMap<>();
 
-  /** An alarm that was not normal when the journal ended. */
-  record Entry(
+  /** No alarm open: the state before the journal's first record. */
+  public AlarmHistory() {}
+
+  /**
+   * An alarm that was not normal when the journal ended.
+   *
+   * @param ruleId the rule's id
+   * @param topic the topic the alarm is on
+   * @param state not {@link AlarmState#NORMAL}
+   * @param level the level it was raised at ({@code ""} when the events named none)
+   * @param latched whether it is latched
+   * @param value the last value its events reported
+   * @param sinceMillis when it entered {@code state}, milliseconds since the epoch
+   * @param eventId the event that raised it (acknowledgements name it)
+   * @param acknowledgedBy who acknowledged it, when someone did
+   */
+  public record Entry(
       String ruleId,
       String topic,
       AlarmState state,
@@ -41,7 +61,19 @@ final class AlarmHistory {
       double value,
       long sinceMillis,
       String eventId,
-      @Nullable String acknowledgedBy) {}
+      @Nullable String acknowledgedBy) {
+    public Entry {
+      Objects.requireNonNull(ruleId, "ruleId");
+      Objects.requireNonNull(topic, "topic");
+      Objects.requireNonNull(state, "state");
+      Objects.requireNonNull(level, "level");
+      Objects.requireNonNull(eventId, "eventId");
+      if (state == AlarmState.NORMAL) {
+        throw new IllegalArgumentException(
+            "alarm of rule '" + ruleId + "' on '" + topic + "': state must not be normal");
+      }
+    }
+  }
 
   private static final class Open {
     final String ruleId;
@@ -62,32 +94,53 @@ final class AlarmHistory {
     }
   }
 
-  /** Reads the whole journal; only threshold and user events are parsed. */
-  static Collection<Entry> read(Journal journal) {
-    Map<AlarmKey, Open> open = new HashMap<>();
-    Map<String, Open> byEvent = new HashMap<>();
-    try (JournalReader reader = journal.reader()) {
-      for (Optional<JournalEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
-        JournalRecord record = next.get().record();
-        if (record instanceof JournalRecord.EventRecord event) {
-          if (event.category().equals("threshold")) {
-            alarmEvent(event, open, byEvent);
-          } else if (event.category().equals("user")) {
-            acknowledgedBy(event, byEvent);
-          }
-        } else if (record instanceof JournalRecord.AckRecord ack) {
-          Open alarm = byEvent.get(ack.eventId());
-          if (alarm != null) {
-            alarm.since = ack.atMicros() / 1000;
-            if (alarm.state == AlarmState.ACTIVE_UNACKNOWLEDGED) {
-              alarm.state = AlarmState.ACTIVE_ACKNOWLEDGED;
-            } else if (alarm.state == AlarmState.RETURNED_UNACKNOWLEDGED) {
-              forget(alarm, open, byEvent);
-            }
-          }
+  /**
+   * The alarms as {@link #entries()} once returned them.
+   *
+   * @throws IllegalArgumentException when two entries are for the same rule and topic
+   */
+  public static AlarmHistory of(Collection<Entry> entries) {
+    AlarmHistory history = new AlarmHistory();
+    for (Entry e : entries) {
+      Open alarm = new Open(e.ruleId(), e.topic(), e.eventId());
+      alarm.state = e.state();
+      alarm.level = e.level();
+      alarm.latched = e.latched();
+      alarm.value = e.value();
+      alarm.since = e.sinceMillis();
+      alarm.acknowledgedBy = e.acknowledgedBy();
+      if (history.open.put(new AlarmKey(e.ruleId(), e.topic()), alarm) != null) {
+        throw new IllegalArgumentException(
+            "alarm of rule '" + e.ruleId() + "' on '" + e.topic() + "' appears twice");
+      }
+      history.link(alarm);
+    }
+    return history;
+  }
+
+  /** Applies one journal record; only threshold and user events are parsed. */
+  public void accept(JournalEntry entry) {
+    JournalRecord record = entry.record();
+    if (record instanceof JournalRecord.EventRecord event) {
+      if (event.category().equals("threshold")) {
+        alarmEvent(event);
+      } else if (event.category().equals("user")) {
+        acknowledgedBy(event);
+      }
+    } else if (record instanceof JournalRecord.AckRecord ack) {
+      for (Open alarm : raisedBy(ack.eventId())) {
+        alarm.since = ack.atMicros() / 1000;
+        if (alarm.state == AlarmState.ACTIVE_UNACKNOWLEDGED) {
+          alarm.state = AlarmState.ACTIVE_ACKNOWLEDGED;
+        } else if (alarm.state == AlarmState.RETURNED_UNACKNOWLEDGED) {
+          forget(alarm);
         }
       }
     }
+  }
+
+  /** The alarms not normal after the records fed so far. */
+  public List<Entry> entries() {
     return open.values().stream()
         .map(
             a ->
@@ -104,8 +157,7 @@ final class AlarmHistory {
         .toList();
   }
 
-  private static void alarmEvent(
-      JournalRecord.EventRecord event, Map<AlarmKey, Open> open, Map<String, Open> byEvent) {
+  private void alarmEvent(JournalRecord.EventRecord event) {
     Details details = details(event);
     if (details == null
         || details.ruleId == null
@@ -127,16 +179,16 @@ final class AlarmHistory {
     boolean raise = !details.raisedEventId;
     if (raise) {
       if (alarm != null) {
-        byEvent.remove(alarm.eventId);
+        unlink(alarm);
       }
       alarm = new Open(ruleId, topic, event.eventId());
       open.put(key, alarm);
-      byEvent.put(event.eventId(), alarm);
+      link(alarm);
     } else if (alarm == null) {
       return;
     }
     if (state == AlarmState.NORMAL) {
-      forget(alarm, open, byEvent);
+      forget(alarm);
       return;
     }
     alarm.state = state;
@@ -150,22 +202,45 @@ final class AlarmHistory {
     }
   }
 
-  private static void acknowledgedBy(JournalRecord.EventRecord event, Map<String, Open> byEvent) {
+  private void acknowledgedBy(JournalRecord.EventRecord event) {
     Details details = details(event);
     if (details != null
         && "acknowledge_event".equals(details.action)
         && details.acknowledgedEventId != null
         && details.userId != null) {
-      Open alarm = byEvent.get(details.acknowledgedEventId);
-      if (alarm != null) {
+      for (Open alarm : raisedBy(details.acknowledgedEventId)) {
         alarm.acknowledgedBy = details.userId;
       }
     }
   }
 
-  private static void forget(Open alarm, Map<AlarmKey, Open> open, Map<String, Open> byEvent) {
+  // An acknowledgement names the event that raised an alarm. The gateway's event ids are unique,
+  // but a journal may reuse one (another publisher, a test): it then applies to every open alarm
+  // that id raised, so the open alarms alone say what the journal's next record does (which is
+  // what a checkpoint relies on).
+
+  private List<Open> raisedBy(String eventId) {
+    List<Open> alarms = byEvent.get(eventId);
+    return alarms == null ? List.of() : List.copyOf(alarms);
+  }
+
+  private void link(Open alarm) {
+    byEvent.computeIfAbsent(alarm.eventId, id -> new ArrayList<>(1)).add(alarm);
+  }
+
+  private void unlink(Open alarm) {
+    List<Open> alarms = byEvent.get(alarm.eventId);
+    if (alarms != null) {
+      alarms.remove(alarm);
+      if (alarms.isEmpty()) {
+        byEvent.remove(alarm.eventId);
+      }
+    }
+  }
+
+  private void forget(Open alarm) {
     open.remove(new AlarmKey(alarm.ruleId, alarm.topic));
-    byEvent.remove(alarm.eventId);
+    unlink(alarm);
   }
 
   private static @Nullable Details details(JournalRecord.EventRecord event) {

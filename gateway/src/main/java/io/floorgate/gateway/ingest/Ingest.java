@@ -13,7 +13,6 @@ import io.floorgate.gateway.broker.MessageSink;
 import io.floorgate.gateway.broker.Refusal;
 import io.floorgate.gateway.broker.RefusalSink;
 import io.floorgate.gateway.config.IngestConfig;
-import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalUnavailableException;
 import io.floorgate.rules.Rule;
 import io.floorgate.rules.RuleSet;
@@ -27,6 +26,7 @@ import io.floorgate.rules.topic.TopicIndex;
 import io.floorgate.rules.topic.TopicName;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -206,14 +206,15 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   }
 
   /**
-   * Before {@link #start()}: puts back the alarms the journal left active or unacknowledged, for
-   * rules that still exist and still watch the alarm's topic.
+   * Before {@link #start()}: puts back the alarms the journal left active or unacknowledged (an
+   * {@link AlarmHistory} fed the whole journal), for rules that still exist and still watch the
+   * alarm's topic.
    *
    * @return how many were restored
    */
-  public int restoreAlarms(Journal journal) {
+  public int restoreAlarms(Collection<AlarmHistory.Entry> alarms) {
     int restored = 0;
-    for (AlarmHistory.Entry entry : AlarmHistory.read(journal)) {
+    for (AlarmHistory.Entry entry : alarms) {
       Optional<Rule> rule = rules.get(entry.ruleId());
       if (rule.isEmpty()
           || rule.get().topics().stream().noneMatch(f -> TopicFilter.matches(f, entry.topic()))) {

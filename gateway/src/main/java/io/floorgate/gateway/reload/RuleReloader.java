@@ -208,8 +208,12 @@ public final class RuleReloader implements AutoCloseable {
    * Takes {@code initial} as the rules in force and, when {@code watch}, starts watching the
    * file. Journals the text when it differs from the last version the journal knows (an edit made
    * while stopped).
+   *
+   * @param journaledSha256 the SHA-256 of the last rule file the journal recorded, {@code ""} for
+   *     none (as the start's recovery read it: searching the journal for it would read back
+   *     through every record since the last rule change)
    */
-  public void start(Loaded initial, boolean watch) {
+  public void start(Loaded initial, boolean watch, String journaledSha256) {
     appliedText = initial.text();
     appliedSha = initial.sha256();
     lastSeen = stateOf(file);
@@ -218,9 +222,7 @@ public final class RuleReloader implements AutoCloseable {
       worker.execute(() -> cacheTree(initial.text(), initial.sha256(), readTree));
     }
     if (journal != null) {
-      String known =
-          journal.findLast(JournalRecord.RulesRecord.class).map(r -> r.sha256()).orElse("");
-      if (!known.equals(appliedSha)) {
+      if (!journaledSha256.equals(appliedSha)) {
         journal.append(rulesRecord(FILE_USER, initial.text(), appliedSha));
       }
     }
