@@ -224,6 +224,32 @@ public final class Journal implements AutoCloseable {
     sync(appended.get());
   }
 
+  /**
+   * Forces to disk the daily files that hold the records from {@code fromIndex} to {@code
+   * toIndex}, whichever process appended them ({@link #sync()} covers this process's appends
+   * only, and a restarted gateway reads what a crashed one appended), then the cursors' file and
+   * the directory.
+   */
+  public void forceThrough(long fromIndex, long toIndex) {
+    ensureOpen();
+    if (fromIndex < 0 || fromIndex > toIndex) {
+      throw new IllegalArgumentException(
+          "cannot force indexes " + Long.toHexString(fromIndex) + " to " + Long.toHexString(toIndex));
+    }
+    int first = queue.rollCycle().toCycle(fromIndex);
+    int last = queue.rollCycle().toCycle(toIndex);
+    syncLock.lock();
+    try {
+      for (int cycle = first; cycle <= last; cycle++) {
+        force(options.dir().resolve(CYCLE_FILE.format(LocalDate.ofEpochDay(cycle)) + SUFFIX));
+      }
+      force(options.dir().resolve("metadata.cq4t"));
+      forceDirectory(options.dir());
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
   private void sync(long target) {
     syncLock.lock();
     try {

@@ -37,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  *     checkpoint only if the journal still holds this record at {@code index}
  * @param maxEvents the {@code max_events} the window was replayed with
  * @param rulesSha256 the SHA-256 of the last rule file the journal recorded ({@code ""} for none)
+ * @param rulesIndex the journal index of that record (-1 for none)
  * @param window the window's events, oldest first
  * @param alarms the alarms that were not normal
  */
@@ -45,6 +46,7 @@ public record Checkpoint(
     String record,
     int maxEvents,
     String rulesSha256,
+    long rulesIndex,
     List<WindowReplay.Entry> window,
     List<AlarmHistory.Entry> alarms) {
 
@@ -64,12 +66,19 @@ public record Checkpoint(
   /**
    * Checks that the checkpoint belongs to {@code journal} as it is now and to {@code maxEvents}.
    *
-   * @throws IllegalArgumentException saying why it does not
+   * @return true when retention has deleted the day of its record: the journal holds only later
+   *     records, and the checkpoint is still what the deleted days left (only records that a
+   *     crash left after the checkpoint on that day are lost with it, as they would be to a
+   *     replay of the whole journal)
+   * @throws IllegalArgumentException saying why it does not belong
    */
-  void check(Journal journal, int maxEvents) {
+  boolean check(Journal journal, int maxEvents) {
     if (maxEvents != this.maxEvents) {
       throw new IllegalArgumentException(
           "it was written for max_events " + this.maxEvents + ", now " + maxEvents);
+    }
+    if (expired(journal)) {
+      return true;
     }
     try (JournalReader reader = journal.reader()) {
       Optional<JournalEntry> there =
@@ -89,6 +98,26 @@ public record Checkpoint(
                 + record
                 + "'");
       }
+    }
+    return false;
+  }
+
+  /**
+   * Whether retention deleted the checkpoint's day: that day is past retention, and every record
+   * the journal holds is later (a journal deleted by hand, or another journal, is not).
+   */
+  private boolean expired(Journal journal) {
+    boolean pastRetention =
+        journal
+            .retentionDeadline(index)
+            .filter(deadline -> !deadline.isAfter(journal.options().clock().instant()))
+            .isPresent();
+    if (!pastRetention) {
+      return false;
+    }
+    try (JournalReader reader = journal.reader()) {
+      Optional<JournalEntry> first = reader.next();
+      return first.isPresent() && first.get().index() > index;
     }
   }
 
@@ -126,9 +155,10 @@ public record Checkpoint(
     json.writeStringField("record", record);
     json.writeNumberField("max_events", maxEvents);
     json.writeStringField("rules_sha256", rulesSha256);
+    json.writeNumberField("rules_index", rulesIndex);
     json.writeArrayFieldStart("window");
     for (WindowReplay.Entry e : window) {
-      // One small array per event: a window of 1,000 stays ~100 KB.
+      // One small array per event, not an object: the window is most of the file.
       json.writeStartArray();
       json.writeString(e.eventId());
       json.writeNumber(e.timestampMicros());
@@ -197,6 +227,7 @@ public record Checkpoint(
       throw new IllegalArgumentException("max_events must be >= 1, but was " + maxEvents);
     }
     String rulesSha256 = text(root, "rules_sha256");
+    long rulesIndex = integer(root, "rules_index");
     List<WindowReplay.Entry> window = new ArrayList<>();
     JsonNode events = array(root, "window");
     for (int i = 0; i < events.size(); i++) {
@@ -243,7 +274,7 @@ public record Checkpoint(
         throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
       }
     }
-    return new Checkpoint(index, record, (int) maxEvents, rulesSha256, window, alarms);
+    return new Checkpoint(index, record, (int) maxEvents, rulesSha256, rulesIndex, window, alarms);
   }
 
   private static JsonNode field(JsonNode node, String name) {

@@ -49,11 +49,17 @@ public final class Checkpointer implements AutoCloseable {
   private long lastIndex;
   /** {@link #describe} of that record. */
   private String lastRecord;
-  /** SHA-256 of the last rules record fed; {@code ""} before one. */
+  /** SHA-256 and index of the last rules record fed; {@code ""} and -1 before one. */
   private String rulesSha256;
+  private long rulesIndex;
+  /** Index of the first record fed since the last checkpoint was written; -1 when none. */
+  private long unwrittenFrom = -1;
   /** Index of the last record the checkpoint on disk covers; -1 when there is none. */
   private long checkpointed;
   private boolean failing;
+  /** {@link #close()} began: {@link #start()} starts nothing. */
+  private boolean closing;
+  /** {@link #close()} wrote its checkpoint: {@link #checkpoint()} writes nothing more. */
   private boolean closed;
   /** What the start recovered; set once by {@link #recover}. */
   private Recovered recovered = new Recovered(List.of(), List.of(), "", false, 0);
@@ -75,12 +81,14 @@ public final class Checkpointer implements AutoCloseable {
       this.lastIndex = -1;
       this.lastRecord = "";
       this.rulesSha256 = "";
+      this.rulesIndex = -1;
     } else {
       this.window = WindowReplay.of(maxEvents, from.window());
       this.alarms = AlarmHistory.of(from.alarms());
       this.lastIndex = from.index();
       this.lastRecord = from.record();
       this.rulesSha256 = from.rulesSha256();
+      this.rulesIndex = from.rulesIndex();
     }
     this.checkpointed = lastIndex;
   }
@@ -95,15 +103,17 @@ public final class Checkpointer implements AutoCloseable {
     long started = System.nanoTime();
     Path file = journal.dir().resolve(FILE);
     String unusable = null;
+    boolean expired = false;
     Checkpointer checkpointer = null;
     try {
       Checkpoint checkpoint = Checkpoint.read(file);
-      checkpoint.check(journal, maxEvents);
+      expired = checkpoint.check(journal, maxEvents);
       checkpointer = new Checkpointer(journal, maxEvents, checkpoint);
     } catch (NoSuchFileException e) {
       // the first start, or the first since checkpoints exist
-    } catch (IOException | IllegalArgumentException e) {
-      unusable = e.getMessage();
+    } catch (IOException | RuntimeException e) {
+      // Whatever is wrong with it, the whole journal is still there to read.
+      unusable = e.getMessage() == null ? e.toString() : e.getMessage();
     }
     if (checkpointer == null) {
       checkpointer = new Checkpointer(journal, maxEvents, null);
@@ -116,7 +126,7 @@ public final class Checkpointer implements AutoCloseable {
           new Recovered(
               checkpointer.window.entries(),
               checkpointer.alarms.entries(),
-              checkpointer.rulesSha256,
+              checkpointer.journaledRulesSha256(),
               from >= 0,
               records);
     }
@@ -127,6 +137,7 @@ public final class Checkpointer implements AutoCloseable {
             ? "all " + records + " record(s)"
             : "the checkpoint at index "
                 + Long.toHexString(from)
+                + (expired ? " (whose day retention has deleted)" : "")
                 + " and the "
                 + records
                 + " record(s) after it";
@@ -185,7 +196,7 @@ public final class Checkpointer implements AutoCloseable {
    */
   public void start() {
     synchronized (lock) {
-      if (closed || thread != null) {
+      if (closing || thread != null) {
         return;
       }
       ScheduledExecutorService started =
@@ -214,15 +225,29 @@ public final class Checkpointer implements AutoCloseable {
       if (closed) {
         return false;
       }
-      feedTail();
+      long started = System.nanoTime();
+      long fed = feedTail();
       if (lastIndex < 0 || lastIndex == checkpointed) {
         return false;
       }
-      journal.sync();
+      journal.forceThrough(unwrittenFrom, lastIndex);
       new Checkpoint(
-              lastIndex, lastRecord, maxEvents, rulesSha256, window.entries(), alarms.entries())
+              lastIndex,
+              lastRecord,
+              maxEvents,
+              rulesSha256,
+              rulesIndex,
+              window.entries(),
+              alarms.entries())
           .write(file);
       checkpointed = lastIndex;
+      unwrittenFrom = -1;
+      LOG.debug(
+          "journal {}: checkpoint at index {} after {} record(s) in {} ms",
+          journal.dir(),
+          Long.toHexString(lastIndex),
+          fed,
+          (System.nanoTime() - started) / 1_000_000);
       return true;
     }
   }
@@ -231,10 +256,10 @@ public final class Checkpointer implements AutoCloseable {
   private long feedTail() {
     long fed = 0;
     try (JournalReader reader = journal.reader()) {
-      // Normally the last record fed is still there; if retention took its day, every record
-      // left is later than it.
-      if (lastIndex >= 0 && reader.moveTo(lastIndex)) {
-        reader.next();
+      // Normally the last record fed is still there (the loop skips it); if retention took
+      // its day, every record left is later than it.
+      if (lastIndex >= 0) {
+        reader.moveTo(lastIndex);
       }
       for (Optional<JournalEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
         JournalEntry entry = next.get();
@@ -245,6 +270,10 @@ public final class Checkpointer implements AutoCloseable {
         alarms.accept(entry);
         if (entry.record() instanceof JournalRecord.RulesRecord rules) {
           rulesSha256 = rules.sha256();
+          rulesIndex = entry.index();
+        }
+        if (unwrittenFrom < 0) {
+          unwrittenFrom = entry.index();
         }
         lastIndex = entry.index();
         lastRecord = describe(entry.record());
@@ -275,6 +304,20 @@ public final class Checkpointer implements AutoCloseable {
   }
 
   /**
+   * The last rules record's SHA-256, or {@code ""} when there is none or retention has deleted
+   * it: the rule reloader then journals the rule file again, so the journal always holds the
+   * rules in force.
+   */
+  private String journaledRulesSha256() {
+    if (rulesIndex < 0) {
+      return "";
+    }
+    try (JournalReader reader = journal.reader()) {
+      return reader.moveTo(rulesIndex) ? rulesSha256 : "";
+    }
+  }
+
+  /**
    * Names a record so that a checkpoint can tell that the journal still holds it: its type and
    * what identifies it.
    */
@@ -299,6 +342,10 @@ public final class Checkpointer implements AutoCloseable {
   public void close() {
     ScheduledExecutorService running;
     synchronized (lock) {
+      if (closing) {
+        return;
+      }
+      closing = true;
       running = thread;
       thread = null;
     }

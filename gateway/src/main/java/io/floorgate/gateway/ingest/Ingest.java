@@ -206,9 +206,9 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   }
 
   /**
-   * Before {@link #start()}: puts back the alarms the journal left active or unacknowledged (an
-   * {@link AlarmHistory} fed the whole journal), for rules that still exist and still watch the
-   * alarm's topic.
+   * Before {@link #start()}: puts back the alarms the journal left active or unacknowledged (what
+   * an {@link AlarmHistory} fed the journal holds, from its checkpoint on), for rules that still
+   * exist and still watch the alarm's topic.
    *
    * @return how many were restored
    */

@@ -61,7 +61,7 @@ class CheckpointPropertyTest {
     Folded head =
         fold(new WindowReplay(maxEvents), new AlarmHistory(), entries.subList(0, split));
     Checkpoint written =
-        new Checkpoint(split, "record", maxEvents, "ab12", head.window(), head.alarms());
+        new Checkpoint(split, "record", maxEvents, "ab12", 7, head.window(), head.alarms());
     Path file = Files.createTempFile("checkpoint", ".json");
     Checkpoint read;
     try {

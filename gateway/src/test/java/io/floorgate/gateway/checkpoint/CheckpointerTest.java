@@ -1,6 +1,7 @@
 package io.floorgate.gateway.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.floorgate.events.WindowReplay;
 import io.floorgate.gateway.ingest.AlarmHistory;
@@ -226,18 +227,150 @@ class CheckpointerTest {
     Files.writeString(
         file,
         "{\"format\":1,\"index\":5,\"record\":\"event e1\",\"max_events\":10,"
-            + "\"rules_sha256\":\"\",\"window\":[[\"e1\",1,5,\"yes\"]],\"alarms\":[]}");
+            + "\"rules_sha256\":\"\",\"rules_index\":-1,\"window\":[[\"e1\",1,5,\"yes\"]],\"alarms\":[]}");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checkpoint.read(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("window[0] must be [event_id, timestamp_us, index, acknowledged]");
     Files.writeString(
         file,
         "{\"format\":1,\"index\":5,\"record\":\"event e1\",\"max_events\":10,"
-            + "\"rules_sha256\":\"\",\"window\":[],"
+            + "\"rules_sha256\":\"\",\"rules_index\":-1,\"window\":[],"
             + "\"alarms\":[{\"rule_id\":\"r1\",\"topic\":\"t\",\"state\":\"active_acknowledged\","
             + "\"level\":\"\",\"latched\":false,\"value\":1,\"event_id\":\"e1\"}]}");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checkpoint.read(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("alarms[0]: since_ms is missing");
+  }
+
+  @Test
+  void checkpointFile_keepsWhatJsonCannotSayPlainly() throws IOException {
+    Path file = dir.resolve(Checkpointer.FILE);
+    List<AlarmHistory.Entry> alarms = new java.util.ArrayList<>();
+    double[] values = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 1e-300};
+    for (int i = 0; i < values.length; i++) {
+      alarms.add(
+          new AlarmHistory.Entry(
+              "r" + i,
+              "t/\"quoted\"/" + i,
+              AlarmState.values()[1 + i % 5],
+              i == 0 ? "" : "high",
+              i % 2 == 0,
+              values[i],
+              Long.MAX_VALUE - i,
+              "e" + i,
+              i % 2 == 0 ? null : "op \u00e9"));
+    }
+    Checkpoint written =
+        new Checkpoint(
+            Long.MAX_VALUE,
+            "event e\u00e9",
+            7,
+            "sha",
+            Long.MIN_VALUE,
+            List.of(
+                new WindowReplay.Entry("e0", Long.MIN_VALUE, 0x5134_0000_0001L, true),
+                new WindowReplay.Entry("e\n1", -1, Long.MAX_VALUE, false)),
+            alarms);
+
+    written.write(file);
+
+    assertThat(Checkpoint.read(file)).isEqualTo(written);
+  }
+
+  /** A checkpoint at {@code days} days ago, as if written then: one open alarm, one event. */
+  private void oldCheckpoint(int daysAgo, long sequence) throws IOException {
+    long cycle = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toEpochDay() - daysAgo;
+    long index = (cycle << 32) | sequence;
+    new Checkpoint(
+            index,
+            "event old-2",
+            10,
+            "old-rules",
+            index - 1,
+            List.of(new WindowReplay.Entry("old-2", 1, index, false)),
+            List.of(
+                new AlarmHistory.Entry(
+                    "r1",
+                    "t/1",
+                    AlarmState.ACTIVE_UNACKNOWLEDGED,
+                    "high",
+                    false,
+                    26.5,
+                    1,
+                    "old-1",
+                    null)))
+        .write(dir.resolve(Checkpointer.FILE));
+  }
+
+  @Test
+  void aCheckpointWhoseDayRetentionDeleted_isStillUsed_andItsAlarmsOutliveTheDay()
+      throws IOException {
+    try (Journal journal = open()) {
+      other(journal, "e1");
+    }
+    oldCheckpoint(40, 7); // retention is 30 days
+
+    try (Journal journal = open()) {
+      Checkpointer recovered = Checkpointer.recover(journal, 10);
+      assertThat(recovered.fromCheckpoint()).isTrue();
+      assertThat(recovered.recordsRead()).isEqualTo(1);
+      assertThat(recovered.alarms()).extracting(AlarmHistory.Entry::eventId).containsExactly("old-1");
+      assertThat(windowIds(recovered)).containsExactly("old-2", "e1");
+      assertThat(recovered.rulesSha256()).as("its rules record went with the day").isEmpty();
+    }
+  }
+
+  @Test
+  void aCheckpointPastTheJournalsEnd_isNotUsed() throws IOException {
+    try (Journal journal = open()) {
+      other(journal, "e1");
+    }
+    oldCheckpoint(0, 1000); // today, but the journal holds one record: cut short
+
+    try (Journal journal = open()) {
+      Checkpointer recovered = Checkpointer.recover(journal, 10);
+      assertThat(recovered.fromCheckpoint()).isFalse();
+      assertThat(recovered.alarms()).isEmpty();
+      assertThat(windowIds(recovered)).containsExactly("e1");
+    }
+  }
+
+  @Test
+  void aCheckpointWithinRetentionWhoseDayIsGone_isNotUsed() throws IOException {
+    try (Journal journal = open()) {
+      other(journal, "e1");
+    }
+    oldCheckpoint(3, 7); // deleted by hand, not by retention
+
+    try (Journal journal = open()) {
+      assertThat(Checkpointer.recover(journal, 10).fromCheckpoint()).isFalse();
+    }
+  }
+
+  @Test
+  void theThread_checkpointsOnceStarted_andClosingWritesTheLastCheckpoint() throws IOException {
+    try (Journal journal = open()) {
+      Checkpointer running = Checkpointer.recover(journal, 10);
+      other(journal, "e1");
+      running.start();
+      // The first run starts at once: it takes the record appended before start().
+      await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> Files.exists(dir.resolve(Checkpointer.FILE)));
+      other(journal, "e2");
+      running.close();
+      running.start(); // after close: starts nothing
+      await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(
+              () ->
+                  Thread.getAllStackTraces().keySet().stream()
+                      .noneMatch(t -> t.getName().equals("floorgate-checkpoint")));
+    }
+    try (Journal journal = open()) {
+      Checkpointer next = Checkpointer.recover(journal, 10);
+      assertThat(next.recordsRead()).isZero();
+      assertThat(windowIds(next)).containsExactly("e1", "e2");
+    }
   }
 }

@@ -2,6 +2,9 @@ package io.floorgate.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.floorgate.events.Event;
 import io.floorgate.events.EventManager;
 import io.floorgate.events.EventNotificationConfig;
@@ -15,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** {@code floorgate events list}: the window, as the gateway would rebuild it. */
@@ -51,7 +55,21 @@ class EventsListCommandTest {
     publish("third");
     byte[] checkpoint = Files.readAllBytes(dir.resolve(Checkpointer.FILE));
 
-    String listed = list();
+    Logger recovery = (Logger) LoggerFactory.getLogger(Checkpointer.class);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    recovery.addAppender(log);
+    String listed;
+    try {
+      listed = list();
+    } finally {
+      recovery.detachAppender(log);
+    }
+    assertThat(log.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .singleElement()
+        .asString()
+        .contains("from the checkpoint at index", "and the 1 record(s) after it");
     assertThat(List.of("first", "second", "third")).allSatisfy(m -> assertThat(listed).contains(m));
     assertThat(listed.indexOf("second")).isLessThan(listed.indexOf("third"));
     assertThat(Files.readAllBytes(dir.resolve(Checkpointer.FILE))).isEqualTo(checkpoint);
