@@ -104,7 +104,7 @@ public record Checkpoint(
 
   /**
    * Whether retention deleted the checkpoint's day: that day is past retention, and every record
-   * the journal holds is later (a journal deleted by hand, or another journal, is not).
+   * the journal holds is later. A day deleted by hand within retention is not taken for this.
    */
   private boolean expired(Journal journal) {
     boolean pastRetention =
