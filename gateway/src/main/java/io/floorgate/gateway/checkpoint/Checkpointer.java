@@ -255,6 +255,7 @@ public final class Checkpointer implements AutoCloseable {
   /** Feeds the folds every record after the last one fed; returns how many. Under the lock. */
   private long feedTail() {
     long fed = 0;
+    @Nullable JournalRecord last = null;
     try (JournalReader reader = journal.reader()) {
       // Normally the last record fed is still there (the loop skips it); if retention took
       // its day, every record left is later than it.
@@ -276,9 +277,12 @@ public final class Checkpointer implements AutoCloseable {
           unwrittenFrom = entry.index();
         }
         lastIndex = entry.index();
-        lastRecord = describe(entry.record());
+        last = entry.record();
         fed++;
       }
+    }
+    if (last != null) {
+      lastRecord = describe(last); // once, not for each of a million records at start-up
     }
     return fed;
   }
