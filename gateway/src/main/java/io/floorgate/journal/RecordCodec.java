@@ -142,7 +142,8 @@ final class RecordCodec {
   /** The encoded record as a new array. */
   static byte[] encode(JournalRecord record) {
     Scratch scratch = new Scratch();
-    return Arrays.copyOf(scratch.buf, encodeInto(record, scratch));
+    int length = encodeInto(record, scratch); // before reading scratch.buf, which it may replace
+    return Arrays.copyOf(scratch.buf, length);
   }
 
   static JournalRecord decode(byte[] bytes) {

@@ -8,8 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -239,6 +245,75 @@ class JournalTest {
     assertThatThrownBy(() -> Journal.open(JournalOptions.defaults(file.resolve("journal"))))
         .hasMessageContaining("cannot create journal directory")
         .hasMessageContaining("not-a-dir");
+  }
+
+  @Test
+  void append_recordsOfTheLargestSize_readBackWhereverTheyFallInABlock() {
+    List<JournalRecord> written = new ArrayList<>();
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      // Small records of varying length between the large ones start each large one at another
+      // offset in its block; ten of them cross more than two blocks.
+      for (int i = 0; i < 10; i++) {
+        for (int j = 0; j <= i; j++) {
+          written.add(event("e" + i + "-" + "x".repeat(j * 37)));
+        }
+        written.add(rulesOfEncodedLength(Journal.MAX_RECORD_BYTES, (byte) ('a' + i)));
+      }
+      written.forEach(journal::append);
+
+      assertThat(readAll(journal)).containsExactlyElementsOf(written);
+    }
+  }
+
+  @Test
+  void append_aRecordLargerThanTheLimit_isRefusedByNameAndNothingIsAppended() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      journal.append(event("before"));
+      JournalRecord tooLarge = rulesOfEncodedLength(Journal.MAX_RECORD_BYTES + 1, (byte) 'r');
+
+      assertThatThrownBy(() -> journal.append(tooLarge))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "journal "
+                  + dir
+                  + ": a record of 4194305 bytes ("
+                  + tooLarge
+                  + ") is larger than the 4194304 bytes the journal takes");
+      journal.append(event("after"));
+      assertThat(readAll(journal)).containsExactly(event("before"), event("after"));
+    }
+  }
+
+  @Test
+  void open_aJournalMappedInChronicleDefaultBlocks_readsItsLargeRecordsAndAppends()
+      throws IOException {
+    // Journals written before the block size was set used Chronicle's default, 64 MiB, whose
+    // overlap let records of up to 16 MiB in: larger than the journal now takes, and still read.
+    byte[] large = RecordCodec.encode(rulesOfEncodedLength(10 << 20, (byte) 'o'));
+    try (SingleChronicleQueue old =
+            SingleChronicleQueueBuilder.binary(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
+        ExcerptAppender appender = old.createAppender()) {
+      assertThat(old.blockSize()).isEqualTo(64L << 20);
+      appender.writeBytes(Bytes.wrapForRead(RecordCodec.encode(event("old"))));
+      appender.writeBytes(Bytes.wrapForRead(large));
+    }
+
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      journal.append(event("new"));
+
+      assertThat(readAll(journal))
+          .containsExactly(
+              event("old"), rulesOfEncodedLength(10 << 20, (byte) 'o'), event("new"));
+    }
+  }
+
+  /** A rules record whose encoding is exactly {@code length} bytes. */
+  private static JournalRecord.RulesRecord rulesOfEncodedLength(int length, byte fill) {
+    JournalRecord.RulesRecord empty =
+        new JournalRecord.RulesRecord(4_000_000L, "file", "0".repeat(64), new byte[0]);
+    byte[] text = new byte[length - RecordCodec.encode(empty).length];
+    Arrays.fill(text, fill);
+    return new JournalRecord.RulesRecord(4_000_000L, "file", "0".repeat(64), text);
   }
 
   @Test

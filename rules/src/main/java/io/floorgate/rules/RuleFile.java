@@ -49,6 +49,14 @@ public final class RuleFile {
   static final Set<String> SEED_KEYS = CONDITION_KEYS;
   static final Set<String> LIMIT_KEYS = Set.of("level", "value", "severity", "deadband");
 
+  /**
+   * The largest rule file taken, in bytes: 3 MiB, about 19,000 rules of one line each. The gateway
+   * journals every applied rule file whole, as one record, and YAML's parser stops at 3 Mi code
+   * points anyway; checked before the file is read, so a wrong path to a large file cannot fill
+   * the heap.
+   */
+  public static final int MAX_BYTES = 3 << 20;
+
   private final String file;
   private final List<String> stateTopics;
   private final List<Problem> problems = new ArrayList<>();
@@ -103,6 +111,10 @@ public final class RuleFile {
     String name = path.toString();
     byte[] bytes;
     try {
+      Optional<Problem> tooLarge = tooLarge(name, Files.size(path));
+      if (tooLarge.isPresent()) {
+        return new Result(Optional.empty(), List.of(tooLarge.get()));
+      }
       bytes = Files.readAllBytes(path);
     } catch (IOException e) {
       return failed(name, "cannot read the rule file: " + describe(e));
@@ -118,6 +130,22 @@ public final class RuleFile {
       return failed(name, "the rule file is not valid UTF-8");
     }
     return parse(text, name, stateTopics);
+  }
+
+  /** The problem of a rule file of {@code size} bytes, when that is more than {@link #MAX_BYTES}. */
+  public static Optional<Problem> tooLarge(String file, long size) {
+    if (size <= MAX_BYTES) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Problem(
+            new Location(file, 1, 1),
+            null,
+            "the rule file is "
+                + size
+                + " bytes, more than the "
+                + MAX_BYTES
+                + " (3 MiB) a rule file may be: each applied version is journaled whole"));
   }
 
   /** Reads rules from {@code text}; {@code file} names it in problems. */

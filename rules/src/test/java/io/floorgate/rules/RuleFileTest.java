@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import io.floorgate.rules.tree.Location;
 import io.floorgate.rules.tree.Problem;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -703,6 +704,35 @@ class RuleFileTest {
     assertThat(problem.location()).isEqualTo(new Location(missing.toString(), 1, 1));
     assertThat(problem.context()).isNull();
     assertThat(problem.message()).startsWith("cannot read the rule file: NoSuchFileException");
+  }
+
+  @Test
+  void load_aFileLargerThanTheLimit_isOneProblemNamingItsSize(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("rules.yaml");
+    try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+      sparse.setLength(RuleFile.MAX_BYTES + 1L);
+    }
+
+    RuleFile.Result result = RuleFile.load(file, STATE_TOPICS);
+
+    assertThat(result.rules()).isEmpty();
+    assertThat(result.problems())
+        .singleElement()
+        .hasToString(
+            file
+                + ":1:1: the rule file is 3145729 bytes, more than the 3145728 (3 MiB) a rule"
+                + " file may be: each applied version is journaled whole");
+  }
+
+  @Test
+  void load_aFileOfExactlyTheLimit_isRead(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("rules.yaml");
+    String head = "rules: []\n#";
+    Files.writeString(file, head + " ".repeat(RuleFile.MAX_BYTES - head.length() - 1) + "\n");
+    assertThat(Files.size(file)).isEqualTo(RuleFile.MAX_BYTES);
+
+    assertThat(RuleFile.load(file, STATE_TOPICS).problems()).isEmpty();
   }
 
   @Test

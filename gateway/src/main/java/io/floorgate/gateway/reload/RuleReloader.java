@@ -449,11 +449,16 @@ public final class RuleReloader implements AutoCloseable {
   /**
    * The text of the rule file at {@code file}.
    *
-   * @throws RuleFile.InvalidRulesException when it cannot be read or is not UTF-8
+   * @throws RuleFile.InvalidRulesException when it cannot be read, is larger than {@link
+   *     RuleFile#MAX_BYTES} or is not UTF-8
    */
   public static String readText(Path file) {
     byte[] bytes;
     try {
+      Optional<Problem> tooLarge = RuleFile.tooLarge(file.toString(), Files.size(file));
+      if (tooLarge.isPresent()) {
+        throw new RuleFile.InvalidRulesException(List.of(tooLarge.get()));
+      }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new RuleFile.InvalidRulesException(

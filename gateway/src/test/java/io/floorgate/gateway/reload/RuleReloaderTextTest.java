@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floorgate.rules.RuleFile;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,5 +48,18 @@ class RuleReloaderTextTest {
         .isInstanceOf(RuleFile.InvalidRulesException.class)
         .hasMessageContaining("missing.yaml")
         .hasMessageContaining("cannot read the rule file");
+  }
+
+  @Test
+  void readText_ofAFileLargerThanTheLimit_isAProblemNamingItsSize() throws Exception {
+    Path file = dir.resolve("rules.yaml");
+    try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+      sparse.setLength(RuleFile.MAX_BYTES + 1L);
+    }
+
+    assertThatThrownBy(() -> RuleReloader.readText(file))
+        .isInstanceOf(RuleFile.InvalidRulesException.class)
+        .hasMessageContaining(
+            file + ":1:1: the rule file is 3145729 bytes, more than the 3145728 (3 MiB)");
   }
 }
