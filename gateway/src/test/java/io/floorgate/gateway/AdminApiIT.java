@@ -265,6 +265,48 @@ class AdminApiIT {
     assertThat(call("PUT", "/api/rules", next).json()).containsEntry("status", "unchanged");
   }
 
+  @Test
+  void aRuleFileWhoseProblemsQuoteAHugeValue_isStill400_andItsErrorEventIsJournaledWithThemCut()
+      throws Exception {
+    Scada scada = fixture.scada("scada", "alerts/#");
+    // Each of this rule's four problems quotes its 900,000-character id: listed whole, three
+    // times, the event would be larger than a journal record, and so could not be published.
+    String id = "x".repeat(900_000);
+    String text = "rules:\n  - id: " + id + "\n    topic: a/#/b\n    comparison: bigger\n";
+
+    Answer invalid = call("PUT", "/api/rules", text);
+
+    assertThat(invalid.status()).isEqualTo(400);
+    // The answer lists each problem whole (its strings are too long for EventJson to read back).
+    assertThat(invalid.body())
+        .contains("4 problem(s) in the rules; nothing was changed")
+        .contains("rule '" + id + "': topic is not a valid MQTT topic filter");
+    Scada.Received error = scada.awaitMessage("alerts/error/error", "InvalidRules");
+    @SuppressWarnings("unchecked")
+    List<String> listed = (List<String>) error.details().get("problems");
+    assertThat(listed)
+        .hasSize(4)
+        .allMatch(p -> p.length() < 1_100 && p.endsWith(" more characters)"))
+        .allMatch(p -> p.contains(": rule '" + "x".repeat(900)));
+    assertThat(error.details()).doesNotContainKey("problems_not_listed");
+    assertThat(Files.readString(dir.resolve("rules.yaml"))).isEqualTo(RULES);
+    assertThat(journaledErrorTypes()).contains("InvalidRules");
+  }
+
+  private List<Object> journaledErrorTypes() {
+    List<Object> types = new java.util.ArrayList<>();
+    try (JournalReader reader = fixture.gateway.journal().reader()) {
+      for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
+        if (e.get().record() instanceof JournalRecord.EventRecord event
+            && event.category().equals("error")) {
+          Map<String, Object> json = EventJson.readObject(event.json());
+          types.add(((Map<?, ?>) json.get("details")).get("error_type"));
+        }
+      }
+    }
+    return types;
+  }
+
   private Optional<String> lastRulesRecordBy() {
     String who = null;
     try (JournalReader reader = fixture.gateway.journal().reader()) {

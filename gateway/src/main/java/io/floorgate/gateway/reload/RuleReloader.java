@@ -35,6 +35,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -424,20 +425,71 @@ public final class RuleReloader implements AutoCloseable {
 
   private void reject(List<Problem> problems, String who, String trigger) {
     List<String> lines = problems.stream().map(Problem::toString).toList();
+    String head =
+        "rule file " + file + " has " + problems.size() + " problem(s); the rules in force stay: ";
+    LOG.error("{}{} ({} by {})", head, String.join("; ", lines), trigger, who);
+    Listing listed = Listing.of(lines);
     String summary =
-        "rule file "
-            + file
-            + " has "
-            + problems.size()
-            + " problem(s); the rules in force stay: "
-            + String.join("; ", lines);
-    LOG.error("{} ({} by {})", summary, trigger, who);
+        head
+            + String.join("; ", listed.lines())
+            + (listed.notListed() == 0
+                ? ""
+                : "; and " + listed.notListed() + " more, listed in the gateway's log");
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("file", file.toString());
     details.put("trigger", trigger);
     details.put("user_id", who);
-    details.put("problems", lines);
+    details.put("problems", listed.lines());
+    if (listed.notListed() > 0) {
+      details.put("problems_not_listed", listed.notListed());
+    }
     errors.publishErrorEvent("InvalidRules", summary, EventSeverity.ERROR, null, details);
+  }
+
+  /**
+   * The problems an {@code InvalidRules} event lists: every one, unless they would make the event
+   * larger than a journal record can be ({@link Journal#MAX_RECORD_BYTES}). The event carries the
+   * listing three times (its message, its {@code error_message} and its {@code problems}) and a
+   * problem quotes the bad value whole, so a rule id of a megabyte, quoted by each of its rule's
+   * problems, could otherwise make the event impossible to journal, and with it the rejection
+   * itself. Each problem is cut to {@link #PROBLEM_CHARS} and the listing ends before {@link
+   * #LISTED_CHARS}; the log line has every problem whole.
+   *
+   * @param lines the problems listed, in order
+   * @param notListed how many of the last problems are not
+   */
+  record Listing(List<String> lines, int notListed) {
+    /** A problem is a few hundred characters unless it quotes a pathological value. */
+    static final int PROBLEM_CHARS = 1_000;
+
+    /**
+     * Three times this, JSON-escaped at worst (six bytes for a control character), is under 3 MiB:
+     * within the 4 MiB record with room for the rest of the event. About 1,300 problems of usual
+     * length.
+     */
+    static final int LISTED_CHARS = 160 * 1024;
+
+    static Listing of(List<String> problems) {
+      List<String> listed = new ArrayList<>();
+      int chars = 0;
+      for (String problem : problems) {
+        String line = problem;
+        if (problem.length() > PROBLEM_CHARS) {
+          // Never between the two halves of a surrogate pair, which JSON cannot carry.
+          int cut =
+              Character.isHighSurrogate(problem.charAt(PROBLEM_CHARS - 1))
+                  ? PROBLEM_CHARS - 1
+                  : PROBLEM_CHARS;
+          line = problem.substring(0, cut) + "... (" + (problem.length() - cut) + " more characters)";
+        }
+        if (chars + line.length() > LISTED_CHARS) {
+          break;
+        }
+        chars += line.length();
+        listed.add(line);
+      }
+      return new Listing(List.copyOf(listed), problems.size() - listed.size());
+    }
   }
 
   private JournalRecord.RulesRecord rulesRecord(String who, String text, String sha) {
