@@ -84,12 +84,16 @@ public final class TopicIndex<T> {
 
   private void collect(Level<T> level, TopicName topic, int depth, boolean system, List<T> out) {
     boolean wildcardsAllowed = !(system && depth == 0);
-    if (wildcardsAllowed) {
+    // addAll only when there is something to add: it copies its argument to an array first, even
+    // an empty one, and this runs for every level of every message's topic.
+    if (wildcardsAllowed && !level.hash.isEmpty()) {
       // '#' matches the parent level too: "a/#" matches "a".
       out.addAll(level.hash);
     }
     if (depth == topic.depth()) {
-      out.addAll(level.exact);
+      if (!level.exact.isEmpty()) {
+        out.addAll(level.exact);
+      }
       return;
     }
     Level<T> next = level.children.get(topic.level(depth));
