@@ -25,6 +25,7 @@ import io.floorgate.rules.topic.TopicFilter;
 import io.floorgate.rules.topic.TopicIndex;
 import io.floorgate.rules.topic.TopicName;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -66,6 +68,8 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private static final long IDLE_POLL_MILLIS = 250;
   /** See {@link #gather}. */
   private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /** The most the ingest thread takes from the queue at once; see {@link #next}. */
+  static final int TAKE_AT_ONCE = 32;
 
   private final IngestConfig config;
   private final String ackTopic;
@@ -81,6 +85,10 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private final TopicIndex<Boolean> stateTopics = new TopicIndex<>();
   /** Client messages and commands (a {@link Command}), in arrival order. */
   private final BlockingQueue<Object> queue;
+  /** What the ingest thread has taken from {@link #queue} and not handled yet; its own. */
+  private final ArrayDeque<Object> taken = new ArrayDeque<>(TAKE_AT_ONCE);
+  /** {@code taken.size()}, for other threads ({@link #backlog}). */
+  private final AtomicInteger takenCount = new AtomicInteger();
   private final Evaluator evaluator = new Evaluator();
   private final Map<String, String> lastStatus = new HashMap<>();
   private final List<Transition> transitions = new ArrayList<>();
@@ -450,9 +458,9 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
 
   private void run() {
     boolean arriving = false;
-    while (running || !queue.isEmpty()) {
+    while (running || !queue.isEmpty() || !taken.isEmpty()) {
       try {
-        Object next = queue.poll();
+        Object next = next();
         if (next == null) {
           next = arriving ? gather() : queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
           arriving = next != null;
@@ -488,6 +496,21 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   }
 
   /**
+   * The next message or command, or null when none is queued. Takes up to {@link #TAKE_AT_ONCE}
+   * from the queue under one acquisition of its lock, which the broker's thread offering into it
+   * shares: taken one at a time, each take could find that thread waiting on the lock and have
+   * to wake it (a profile at 5,000 msg/s put 8% of this thread's time there).
+   */
+  private @Nullable Object next() {
+    if (taken.isEmpty()) {
+      queue.drainTo(taken, TAKE_AT_ONCE);
+    }
+    Object next = taken.poll();
+    takenCount.lazySet(taken.size()); // a gauge: no need to order it with anything
+    return next;
+  }
+
+  /**
    * While messages keep arriving, waits up to {@link #GATHER_NANOS} for the next without asking
    * to be woken: the producer then neither signals nor wakes this thread for every message, and
    * the messages of that time are handled in one go, with warm caches. Costs at most that long
@@ -495,7 +518,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
    */
   private @Nullable Object gather() {
     LockSupport.parkNanos(Math.min(GATHER_NANOS, TimeUnit.MILLISECONDS.toNanos(pollMillis())));
-    return queue.poll();
+    return next();
   }
 
   private long pollMillis() {
@@ -808,9 +831,12 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     return overruns.get();
   }
 
-  /** Messages and commands waiting in the queue. */
+  /**
+   * Messages and commands waiting: in the queue, and taken from it by the ingest thread but not yet
+   * handled (at most {@link #TAKE_AT_ONCE}).
+   */
   public int backlog() {
-    return queue.size();
+    return queue.size() + takenCount.get();
   }
 
   public RejectionReporter rejections() {
@@ -832,7 +858,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      LOG.warn("ingest did not drain its queue within 5 s; {} item(s) left", queue.size());
+      LOG.warn("ingest did not drain its queue within 5 s; {} item(s) left", backlog());
     }
   }
 }

@@ -10,7 +10,9 @@ import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.gateway.config.TopicTemplate;
+import io.floorgate.rules.RuleFile;
 import io.floorgate.rules.RuleSet;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +37,10 @@ class IngestQueueTest {
   }
 
   private Ingest ingest(int capacity, long bytes) {
+    return ingest(capacity, bytes, RuleSet.empty());
+  }
+
+  private Ingest ingest(int capacity, long bytes, RuleSet rules) {
     AlarmBoard board =
         new AlarmBoard(
             TopicTemplate.parse("alarms/{rule_id}", Set.of("rule_id", "gateway_id")),
@@ -49,11 +55,37 @@ class IngestQueueTest {
             List.of(),
             "alerts/ack",
             65_536,
-            RuleSet.empty(),
+            rules,
             events,
             board,
             Clock.systemUTC());
     return ingest;
+  }
+
+  @Test
+  void closing_evaluatesEveryMessageQueuedBeforeIt_includingThoseTakenInOneGo() {
+    RuleSet rules =
+        RuleFile.parse(
+                "rules:\n  - {id: t, topic: plant/+/+/temperature, comparison: greater_than,"
+                    + " value: 25}\n",
+                "rules.yaml",
+                List.of())
+            .rules()
+            .orElseThrow();
+    Ingest queue = ingest(1_000, IngestConfig.DEFAULT_QUEUE_BYTES, rules);
+    int count = 10 * Ingest.TAKE_AT_ONCE + 7; // the last take is a partial one
+    for (int i = 0; i < count; i++) {
+      byte[] payload = ("{\"value\": " + i % 30 + "}").getBytes(StandardCharsets.UTF_8);
+      assertThat(queue.offer(new InboundMessage(TOPIC, payload, 0, false, CLIENT, null, 0)))
+          .isTrue();
+    }
+
+    queue.start();
+    queue.close(); // before the thread has taken anything, most likely: it must drain all
+
+    assertThat(queue.evaluations()).isEqualTo(count);
+    assertThat(queue.backlog()).isZero();
+    assertThat(queue.queuedBytes()).isZero();
   }
 
   private static InboundMessage message(int payloadBytes) {
