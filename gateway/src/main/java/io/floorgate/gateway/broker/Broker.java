@@ -136,6 +136,7 @@ public final class Broker implements MessagePublisher, AutoCloseable {
             config.maxClientIdLength(),
             maxPacketBytes(),
             config.connectTimeout(),
+            config.slowConsumerTimeout(),
             refusals);
   }
 

@@ -367,6 +367,12 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
     gate.tickets.onConnected(ticket, () -> client.eventLoop().execute(hold::release));
     client.closeFuture().addListener(c -> gate.tickets.forget(ticket));
     gate.moquette().attach(pipeline, ctx.name());
+    if (SlowConsumerGuard.enabled(gate)) {
+      pipeline.addAfter(
+          MoquettePipeline.ENCODER,
+          SlowConsumerGuard.NAME,
+          new SlowConsumerGuard(gate, clientId, peer));
+    }
     pipeline.replace(this, "held", hold);
     Gatekeeper.LOG.debug(
         "client '{}' from {} on {} admitted as {}",

@@ -33,6 +33,8 @@ final class Gatekeeper implements AutoCloseable {
   final int maxClientIdLength;
   final int maxPacketBytes;
   final Duration connectTimeout;
+  /** Zero: never. See {@link SlowConsumerGuard}. */
+  final Duration slowConsumerTimeout;
   private final RefusalSink sink;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicLong refusedLogins = new AtomicLong();
@@ -47,6 +49,7 @@ final class Gatekeeper implements AutoCloseable {
       int maxClientIdLength,
       int maxPacketBytes,
       Duration connectTimeout,
+      Duration slowConsumerTimeout,
       RefusalSink sink) {
     this.passwords = passwords;
     this.tickets = tickets;
@@ -55,6 +58,7 @@ final class Gatekeeper implements AutoCloseable {
     this.maxClientIdLength = maxClientIdLength;
     this.maxPacketBytes = maxPacketBytes;
     this.connectTimeout = connectTimeout;
+    this.slowConsumerTimeout = slowConsumerTimeout;
     this.sink = sink;
     this.logins =
         new ThreadPoolExecutor(

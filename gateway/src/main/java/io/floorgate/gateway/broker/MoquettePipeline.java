@@ -26,6 +26,12 @@ import java.lang.reflect.Field;
  * which part is missing, never a connection later.
  */
 final class MoquettePipeline {
+  /**
+   * The name of the MQTT encoder, the last handler before Moquette's connection handler: one added
+   * after it sees MQTT packets, decoded, both ways.
+   */
+  static final String ENCODER = "encoder";
+
   /** Moquette's own idle limit before the CONNECT is processed (its netty.channel_timeout.seconds). */
   private static final int CONNECT_IDLE_SECONDS = 10;
 
@@ -126,7 +132,7 @@ final class MoquettePipeline {
     pipeline.addFirst("idleStateHandler", new IdleStateHandler(CONNECT_IDLE_SECONDS, 0, 0));
     pipeline.addAfter(after, "idleEventHandler", idleTimeout);
     pipeline.addAfter("idleEventHandler", "decoder", new MqttDecoder(maxPacketBytes));
-    pipeline.addAfter("decoder", "encoder", MqttEncoder.INSTANCE);
-    pipeline.addAfter("encoder", "handler", connections);
+    pipeline.addAfter("decoder", ENCODER, MqttEncoder.INSTANCE);
+    pipeline.addAfter(ENCODER, "handler", connections);
   }
 }

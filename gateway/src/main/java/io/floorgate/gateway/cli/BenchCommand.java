@@ -416,6 +416,7 @@ final class BenchCommand implements Callable<Integer> {
               defaults.maxTopicLength(),
               defaults.maxMessagesPerSecond(),
               defaults.connectTimeout(),
+              defaults.slowConsumerTimeout(),
               Optional.empty());
       Broker broker = Broker.bare(config, Clock.systemUTC());
       try {

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param maxMessagesPerSecond per client; publishes beyond it are dropped and counted; 0 = no
  *     limit
  * @param connectTimeout how long a new connection may take to send its CONNECT
+ * @param slowConsumerTimeout how long a connection may take nothing of what is sent to it before
+ *     it is closed; zero = never
  * @param tls the TLS listener, when enabled
  */
 public record BrokerConfig(
@@ -33,4 +35,8 @@ public record BrokerConfig(
     int maxTopicLength,
     double maxMessagesPerSecond,
     Duration connectTimeout,
-    Optional<TlsConfig> tls) {}
+    Duration slowConsumerTimeout,
+    Optional<TlsConfig> tls) {
+  /** Default of {@code broker.slow_consumer_timeout}. */
+  public static final Duration DEFAULT_SLOW_CONSUMER_TIMEOUT = Duration.ofSeconds(10);
+}

@@ -62,6 +62,7 @@ public final class ConfigLoader {
           "max_topic_length",
           "max_messages_per_second",
           "connect_timeout",
+          "slow_consumer_timeout",
           "tls");
   private static final Set<String> TLS =
       Set.of(
@@ -238,6 +239,9 @@ public final class ConfigLoader {
           "broker.max_messages_per_second must be >= 0 (0 = no limit), but was " + maxRate);
     }
     Duration connectTimeout = positive(broker, "connect_timeout", Duration.ofSeconds(10));
+    Duration slowConsumerTimeout =
+        orDefault(
+            broker.duration("slow_consumer_timeout"), BrokerConfig.DEFAULT_SLOW_CONSUMER_TIMEOUT);
     Optional<TlsConfig> tls = tls(broker, host, port);
 
     MapReader securitySection = section(top, "security");
@@ -370,6 +374,7 @@ public final class ConfigLoader {
             maxTopic,
             maxRate,
             connectTimeout,
+            slowConsumerTimeout,
             tls),
         security,
         new RulesConfig(rulesFile, stateTopics, watchRules),

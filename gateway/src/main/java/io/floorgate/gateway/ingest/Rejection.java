@@ -60,7 +60,12 @@ public enum Rejection {
   /** A CONNECT for a protocol other than MQTT 3.1/3.1.1 (MQTT 5). */
   UNSUPPORTED_PROTOCOL,
   /** Logins arrived faster than they could be checked (CONNACK server unavailable). */
-  LOGIN_OVERLOAD;
+  LOGIN_OVERLOAD,
+  /**
+   * A connection that took nothing of what was sent to it for {@code
+   * broker.slow_consumer_timeout} (closed).
+   */
+  SLOW_CONSUMER;
 
   /** What was rejected, for report texts: "message(s)", "login(s)" or "connection(s)". */
   public String unit() {
@@ -68,7 +73,7 @@ public enum Rejection {
       case WRONG_PASSWORD, UNKNOWN_USER, UNVERIFIABLE_USER, ANONYMOUS_REFUSED,
           CERTIFICATE_WITHOUT_CN, LOGIN_OVERLOAD -> "login(s)";
       case TLS_FAILED, CLIENT_ID_TOO_LONG, WILL_DENIED, TOO_MANY_CONNECTIONS, CONNECT_TIMEOUT,
-          MALFORMED_PACKET, UNSUPPORTED_PROTOCOL -> "connection(s)";
+          MALFORMED_PACKET, UNSUPPORTED_PROTOCOL, SLOW_CONSUMER -> "connection(s)";
       case SUBSCRIBE_DENIED -> "subscription(s)";
       default -> "message(s)";
     };

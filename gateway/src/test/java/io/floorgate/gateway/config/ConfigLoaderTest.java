@@ -46,6 +46,7 @@ class ConfigLoaderTest {
                 1024,
                 0.0,
                 Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
                 Optional.empty()));
     assertThat(config.security()).isEqualTo(SecurityConfig.LOOPBACK_DEFAULTS);
     assertThat(config.rules())
@@ -200,6 +201,7 @@ class ConfigLoaderTest {
                   max_topic_length: 200
                   max_messages_per_second: 2.5
                   connect_timeout: 3s
+                  slow_consumer_timeout: 0
                 security:
                   allow_anonymous: true
                 rules:
@@ -246,6 +248,7 @@ class ConfigLoaderTest {
                 200,
                 2.5,
                 Duration.ofSeconds(3),
+                Duration.ZERO,
                 Optional.empty()));
     assertThat(config.security())
         .isEqualTo(
@@ -406,7 +409,8 @@ class ConfigLoaderTest {
             f
                 + ":6:3: unknown key 'broker.colour'; allowed: connect_timeout, data_dir, host,"
                 + " max_client_id_length, max_connections, max_messages_per_second,"
-                + " max_payload_bytes, max_topic_length, persistence, port, tls",
+                + " max_payload_bytes, max_topic_length, persistence, port, slow_consumer_timeout,"
+                + " tls",
             f
                 + ":4:9: broker.host '0.0.0.0' is not a loopback address, so clients must log in"
                 + " there: set security.password_file (see docs/security.md), or"
