@@ -53,7 +53,7 @@ class SlowConsumerIT {
       }
 
       await().atMost(Duration.ofSeconds(10)).until(() -> total() == 1);
-      assertThat(readUntilClosed(stalled)).as("the stalled client's connection was closed").isTrue();
+      assertThat(readUntilClosed(stalled)).as("the stalled connection was closed").isTrue();
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> reading.on("flood/a").size() == 30);
     // The reading subscriber outlives several timeouts with messages coming and going.

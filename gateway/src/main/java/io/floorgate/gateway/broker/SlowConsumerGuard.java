@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  * bound; for a clean session that queue is on the heap. One subscriber that stopped reading (an
  * HMI whose message callback hangs, so that its MQTT library reads no more) so grew the
  * gateway's heap until it ended with an OutOfMemoryError, in about a minute at 1,500 breaches a
- * second (docs/operations.md, Troubleshooting). Closing the connection ends a clean session's queue with it (a
- * persistent session's is on disk, and stays); the client can connect again and read the alarm
- * states, which are retained. QoS 0 messages for a full connection Moquette drops anyway.
+ * second (docs/operations.md, Troubleshooting). Closing the connection ends a clean session's
+ * queue with it (a persistent session's is on disk, and stays); the client can connect again and
+ * read the alarm states, which are retained. QoS 0 messages for a full connection Moquette drops
+ * anyway.
  *
  * <p>Sits between Moquette's MQTT codec and its connection handler, so it sees the packets
  * themselves: the publishes going out and the acknowledgements coming in. Runs on the channel's
@@ -63,7 +64,9 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), timeoutNanos / 4);
-    check = ctx.executor().scheduleAtFixedRate(() -> check(ctx), period, period, TimeUnit.NANOSECONDS);
+    check =
+        ctx.executor()
+            .scheduleAtFixedRate(() -> check(ctx), period, period, TimeUnit.NANOSECONDS);
   }
 
   @Override

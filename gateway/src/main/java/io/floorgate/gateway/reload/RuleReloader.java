@@ -480,7 +480,8 @@ public final class RuleReloader implements AutoCloseable {
               Character.isHighSurrogate(problem.charAt(PROBLEM_CHARS - 1))
                   ? PROBLEM_CHARS - 1
                   : PROBLEM_CHARS;
-          line = problem.substring(0, cut) + "... (" + (problem.length() - cut) + " more characters)";
+          int left = problem.length() - cut;
+          line = problem.substring(0, cut) + "... (" + left + " more characters)";
         }
         if (chars + line.length() > LISTED_CHARS) {
           break;
