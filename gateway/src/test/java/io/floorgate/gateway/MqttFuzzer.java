@@ -163,12 +163,16 @@ final class MqttFuzzer {
   }
 
   private byte[] subscribe(String filter) {
+    return subscribe(nextId(), filter, random.nextInt(2));
+  }
+
+  /** A valid SUBSCRIBE to one filter. */
+  static byte[] subscribe(int packetId, String filter, int qos) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    int id = nextId();
-    body.write(id >> 8);
-    body.write(id & 0xFF);
+    body.write(packetId >> 8);
+    body.write(packetId & 0xFF);
     writeString(body, filter);
-    body.write(random.nextInt(2));
+    body.write(qos);
     return frame(0x82, body.toByteArray());
   }
 

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import io.floorgate.gateway.ingest.Rejection;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -115,9 +115,9 @@ class SlowConsumerIT {
   }
 
   /**
-   * An MQTT 3.1.1 client on a raw socket with a small receive buffer: connects (clean session, no
-   * keep-alive), subscribes to {@code filter} at {@code qos}, and from then on reads nothing and
-   * acknowledges nothing.
+   * An MQTT 3.1.1 client on a raw socket with a small receive buffer: connects (clean session),
+   * subscribes to {@code filter} at {@code qos}, and from then on reads nothing and acknowledges
+   * nothing.
    */
   private Socket subscribeAndStopReading(String clientId, String filter, int qos)
       throws IOException {
@@ -125,49 +125,17 @@ class SlowConsumerIT {
     socket.setReceiveBufferSize(4096);
     socket.connect(new InetSocketAddress("127.0.0.1", fixture.port()), 5_000);
     socket.setSoTimeout(5_000);
-    ByteArrayOutputStream connect = new ByteArrayOutputStream();
-    writeString(connect, "MQTT");
-    connect.write(4); // 3.1.1
-    connect.write(0x02); // clean session
-    connect.write(0);
-    connect.write(0); // keep-alive off
-    writeString(connect, clientId);
-    send(socket, 0x10, connect.toByteArray());
+    OutputStream out = socket.getOutputStream();
     DataInputStream in = new DataInputStream(socket.getInputStream());
+    out.write(MqttFuzzer.connect(clientId, null, null));
     byte[] connack = new byte[4];
     in.readFully(connack);
     assertThat(connack).containsExactly(0x20, 0x02, 0x00, 0x00);
-    ByteArrayOutputStream subscribe = new ByteArrayOutputStream();
-    subscribe.write(0);
-    subscribe.write(1); // packet id 1
-    writeString(subscribe, filter);
-    subscribe.write(qos);
-    send(socket, 0x82, subscribe.toByteArray());
+    out.write(MqttFuzzer.subscribe(1, filter, qos));
     byte[] suback = new byte[5];
     in.readFully(suback);
     assertThat(suback).containsExactly(0x90, 0x03, 0x00, 0x01, qos);
     return socket;
-  }
-
-  private static void writeString(ByteArrayOutputStream out, String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    out.write(bytes.length >> 8);
-    out.write(bytes.length & 0xFF);
-    out.writeBytes(bytes);
-  }
-
-  private static void send(Socket socket, int header, byte[] body) throws IOException {
-    ByteArrayOutputStream packet = new ByteArrayOutputStream();
-    packet.write(header);
-    int remaining = body.length;
-    do {
-      int digit = remaining % 128;
-      remaining /= 128;
-      packet.write(remaining > 0 ? digit | 0x80 : digit);
-    } while (remaining > 0);
-    packet.writeBytes(body);
-    socket.getOutputStream().write(packet.toByteArray());
-    socket.getOutputStream().flush();
   }
 
   /** Reads whatever was buffered; true when the server then closed the connection. */
