@@ -93,6 +93,12 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    noteWritability(ctx.channel().isWritable());
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof MqttMessage message
         && (message.fixedHeader().messageType() == MqttMessageType.PUBACK
@@ -109,12 +115,10 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
       stop();
       return;
     }
+    // Also asked here, not only told by the events: a handler in front of this one need not pass
+    // writability changes on.
+    noteWritability(ctx.channel().isWritable());
     long now = System.nanoTime();
-    if (ctx.channel().isWritable()) {
-      fullSince = -1;
-    } else if (fullSince < 0) {
-      fullSince = now;
-    }
     String stalled = null;
     if (fullSince >= 0 && now - fullSince >= timeoutNanos) {
       stalled = "its connection took no more bytes";
@@ -140,6 +144,15 @@ final class SlowConsumerGuard extends ChannelDuplexHandler {
     // and stalls again and again does not flood the log.
     gate.refused(Refusal.SLOW_CONSUMER, null, clientId, why);
     ctx.close();
+  }
+
+  /** Notes a change of writability: each time the connection drains, the clock starts again. */
+  private void noteWritability(boolean writable) {
+    if (writable) {
+      fullSince = -1;
+    } else if (fullSince < 0) {
+      fullSince = System.nanoTime();
+    }
   }
 
   private void stop() {
