@@ -73,6 +73,16 @@ public final class EventJson {
     return out.toByteArray();
   }
 
+  /**
+   * Whether {@code json}, written by {@link #toBytes}, is of an acknowledged event: the field is
+   * always last, so this reads its tail instead of parsing the event.
+   */
+  static boolean acknowledged(byte[] json) {
+    int from = json.length - ACKNOWLEDGED_TRUE.length;
+    return from >= 0
+        && Arrays.equals(json, from, json.length, ACKNOWLEDGED_TRUE, 0, ACKNOWLEDGED_TRUE.length);
+  }
+
   /** The event as a JSON string. */
   public static String toJson(Event event) {
     return new String(toBytes(event), StandardCharsets.UTF_8);

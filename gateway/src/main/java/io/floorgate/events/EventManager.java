@@ -65,14 +65,45 @@ public final class EventManager implements AutoCloseable {
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
 
-  /** An event in the window; acknowledging replaces the event in place. */
+  /**
+   * An event in the window: its JSON as published (the journal's bytes) and the fields the
+   * window is searched by. Not the {@link Event}: its object graph is some thirty small objects,
+   * which every young collection copies again while the window holds them (at 100 events/s the
+   * window was half of each young pause; benchmarks.md). Reading the window parses the JSON.
+   */
   private static final class Slot {
-    Event event;
+    final String eventId;
+    long micros;
+    EventCategory category;
+    EventSeverity severity;
+    byte[] json;
+    /** Acknowledged when published, or since (the JSON stays as published). */
+    boolean acknowledged;
 
-    Slot(Event event) {
-      this.event = event;
+    Slot(String eventId) {
+      this.eventId = eventId;
+    }
+
+    void set(
+        long micros,
+        EventCategory category,
+        EventSeverity severity,
+        byte[] json,
+        boolean acknowledged) {
+      this.micros = micros;
+      this.category = category;
+      this.severity = severity;
+      this.json = json;
+      this.acknowledged = acknowledged;
+    }
+
+    boolean matches(@Nullable EventCategory c, @Nullable EventSeverity s) {
+      return (c == null || c == category) && (s == null || s == severity);
     }
   }
+
+  /** A slot's contents, taken under the lock and parsed outside it. */
+  private record Kept(Slot slot, byte[] json, boolean acknowledged) {}
 
   private record Route(@Nullable EventCategory category, @Nullable EventSeverity severity) {
     boolean matches(Event event) {
@@ -334,14 +365,27 @@ public final class EventManager implements AutoCloseable {
       rejected.incrementAndGet();
       return false;
     }
-    JournalRecord record = journal == null ? null : eventRecord(event);
+    byte[] json = EventJson.toBytes(event);
+    long micros = micros(event.timestamp());
     lock.lock();
     try {
       ensureOpen();
-      if (record != null) {
-        journal.append(record);
+      if (journal != null) {
+        journal.append(
+            new JournalRecord.EventRecord(
+                micros,
+                event.eventId(),
+                event.category().value(),
+                event.severity().value(),
+                json));
       }
-      addToWindow(event);
+      addToWindow(
+          event.eventId(),
+          micros,
+          event.category(),
+          event.severity(),
+          json,
+          event.acknowledged());
     } finally {
       lock.unlock();
     }
@@ -353,28 +397,67 @@ public final class EventManager implements AutoCloseable {
     return true;
   }
 
-  private static JournalRecord eventRecord(Event event) {
-    return new JournalRecord.EventRecord(
-        micros(event.timestamp()),
-        event.eventId(),
-        event.category().value(),
-        event.severity().value(),
-        EventJson.toBytes(event));
-  }
-
-  private void addToWindow(Event event) {
-    Slot existing = byId.get(event.eventId());
-    if (existing != null) {
-      existing.event = event;
-      return;
+  /** Adds an event to the window; an id already there is replaced in place. */
+  private void addToWindow(
+      String eventId,
+      long micros,
+      EventCategory category,
+      EventSeverity severity,
+      byte[] json,
+      boolean acknowledged) {
+    Slot slot = byId.get(eventId);
+    if (slot == null) {
+      slot = new Slot(eventId);
+      window.addLast(slot);
+      byId.put(eventId, slot);
     }
-    Slot slot = new Slot(event);
-    window.addLast(slot);
-    byId.put(event.eventId(), slot);
+    slot.set(micros, category, severity, json, acknowledged);
     while (window.size() > config.maxEvents()) {
       Slot evicted = window.removeFirst();
-      byId.remove(evicted.event.eventId());
+      byId.remove(evicted.eventId);
     }
+  }
+
+  /**
+   * The events of {@code kept}, read from their JSON, in order. One that cannot be read (a
+   * damaged journal record restored at start-up) is logged and removed from the window, as a
+   * start-up that parsed it would have left it out.
+   */
+  private List<Event> read(List<Kept> kept) {
+    List<Event> events = new ArrayList<>(kept.size());
+    List<Kept> unreadable = null;
+    for (Kept k : kept) {
+      Event event;
+      try {
+        event = EventJson.fromBytes(k.json());
+      } catch (IllegalArgumentException e) {
+        LOG.warn(
+            "event {} in the window cannot be read back ({}); removed from the window",
+            k.slot().eventId,
+            e.getMessage());
+        if (unreadable == null) {
+          unreadable = new ArrayList<>();
+        }
+        unreadable.add(k);
+        continue;
+      }
+      events.add(k.acknowledged() && !event.acknowledged() ? event.withAcknowledged(true) : event);
+    }
+    if (unreadable != null) {
+      lock.lock();
+      try {
+        for (Kept k : unreadable) {
+          Slot slot = k.slot();
+          // unless the id was published again meanwhile
+          if (slot.json == k.json() && byId.remove(slot.eventId, slot)) {
+            window.remove(slot);
+          }
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+    return events;
   }
 
   private void dispatch(Event event) {
@@ -424,33 +507,56 @@ public final class EventManager implements AutoCloseable {
    */
   public List<Event> getEvents(
       @Nullable EventCategory category, @Nullable EventSeverity severity, int limit) {
-    List<Event> newestFirst = new ArrayList<>(Math.min(limit <= 0 ? 64 : limit, 1024));
+    List<Kept> newestFirst = new ArrayList<>(Math.min(limit <= 0 ? 64 : limit, 1024));
     lock.lock();
     try {
       Iterator<Slot> it = window.descendingIterator();
       while (it.hasNext() && (limit <= 0 || newestFirst.size() < limit)) {
-        Event event = it.next().event;
-        if ((category == null || event.category() == category)
-            && (severity == null || event.severity() == severity)) {
-          newestFirst.add(event);
+        Slot slot = it.next();
+        if (slot.matches(category, severity)) {
+          newestFirst.add(new Kept(slot, slot.json, slot.acknowledged));
         }
       }
     } finally {
       lock.unlock();
     }
     Collections.reverse(newestFirst);
-    return newestFirst;
+    return read(newestFirst);
+  }
+
+  /** How many events of the window match {@code category} and {@code severity} (null = any). */
+  public int countEvents(@Nullable EventCategory category, @Nullable EventSeverity severity) {
+    lock.lock();
+    try {
+      if (category == null && severity == null) {
+        return window.size();
+      }
+      int count = 0;
+      for (Slot slot : window) {
+        if (slot.matches(category, severity)) {
+          count++;
+        }
+      }
+      return count;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The event with {@code eventId} if it is in the window. */
   public Optional<Event> getEvent(String eventId) {
+    Kept kept;
     lock.lock();
     try {
       Slot slot = byId.get(eventId);
-      return slot == null ? Optional.empty() : Optional.of(slot.event);
+      if (slot == null) {
+        return Optional.empty();
+      }
+      kept = new Kept(slot, slot.json, slot.acknowledged);
     } finally {
       lock.unlock();
     }
+    return read(List.of(kept)).stream().findFirst();
   }
 
   /**
@@ -468,13 +574,13 @@ public final class EventManager implements AutoCloseable {
       if (slot == null) {
         return false;
       }
-      if (slot.event.acknowledged()) {
+      if (slot.acknowledged) {
         return true;
       }
       if (journal != null) {
         journal.append(new JournalRecord.AckRecord(micros(clock.instant()), eventId));
       }
-      slot.event = slot.event.withAcknowledged(true);
+      slot.acknowledged = true;
     } finally {
       lock.unlock();
     }
@@ -528,9 +634,9 @@ public final class EventManager implements AutoCloseable {
     int removed = 0;
     for (Iterator<Slot> it = window.iterator(); it.hasNext(); ) {
       Slot slot = it.next();
-      if (micros(slot.event.timestamp()) < cutoffMicros) {
+      if (slot.micros < cutoffMicros) {
         it.remove();
-        byId.remove(slot.event.eventId());
+        byId.remove(slot.eventId);
         removed++;
       }
     }
@@ -561,7 +667,8 @@ public final class EventManager implements AutoCloseable {
 
   /**
    * Fills the window with {@code entries}' events, read from the journal by index. Adjacent
-   * indexes are read in one pass (a window is mostly consecutive records).
+   * indexes are read in one pass (a window is mostly consecutive records). The window keeps the
+   * records' JSON as it is; it is parsed when the window is read.
    */
   private void restoreWindow(List<WindowReplay.Entry> entries) {
     Journal source = Objects.requireNonNull(journal, "journal");
@@ -579,9 +686,11 @@ public final class EventManager implements AutoCloseable {
           missing++;
           continue;
         }
-        Event event;
+        EventCategory category;
+        EventSeverity severity;
         try {
-          event = EventJson.fromBytes(record.json());
+          category = EventCategory.parse(record.category());
+          severity = EventSeverity.parse(record.severity());
         } catch (IllegalArgumentException e) {
           LOG.warn(
               "journal {}: event {} cannot be read back ({}); left out of the window",
@@ -591,7 +700,13 @@ public final class EventManager implements AutoCloseable {
           continue;
         }
         // The JSON is the event as published; acknowledgements came later as records.
-        addToWindow(event.withAcknowledged(event.acknowledged() || entry.acknowledged()));
+        addToWindow(
+            record.eventId(),
+            record.timestampMicros(),
+            category,
+            severity,
+            record.json(),
+            entry.acknowledged() || EventJson.acknowledged(record.json()));
       }
     }
     if (missing > 0) {

@@ -205,6 +205,68 @@ class EventManagerJournalTest {
   }
 
   @Test
+  void window_readsBackEachEventEqualToWhatWasPublished_andAcknowledgedWhenAcknowledgedSince() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      EventManager manager = EventManager.open(EventNotificationConfig.DEFAULTS, journal, CLOCK);
+      ThresholdEvent breach = new ThresholdEvent("temperature", 25.0, 26.5);
+      Event other = event("other", NOW);
+      manager.publish(breach);
+      manager.publish(other);
+
+      manager.acknowledgeEvent(breach.eventId());
+
+      assertThat(manager.getEvents(null, null, 0))
+          .containsExactly(breach.withAcknowledged(true), other);
+      assertThat(manager.getEvent(other.eventId())).contains(other);
+      assertThat(manager.getEvents(EventCategory.THRESHOLD, null, 0))
+          .containsExactly(breach.withAcknowledged(true));
+      assertThat(manager.countEvents(EventCategory.THRESHOLD, null)).isEqualTo(1);
+      assertThat(manager.countEvents(null, EventSeverity.INFO)).isEqualTo(1);
+      assertThat(manager.countEvents(null, null)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void reopen_anEventPublishedAcknowledged_isNotAcknowledgedAgainInTheJournal() {
+    Event acknowledged = Event.builder().message("done").acknowledged(true).build();
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      EventManager.open(EventNotificationConfig.DEFAULTS, journal).publish(acknowledged);
+    }
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      EventManager reopened = EventManager.open(EventNotificationConfig.DEFAULTS, journal);
+
+      assertThat(reopened.acknowledgeEvent(acknowledged.eventId())).isTrue();
+
+      assertThat(records(journal)).singleElement().isInstanceOf(JournalRecord.EventRecord.class);
+      assertThat(reopened.getEvent(acknowledged.eventId())).contains(acknowledged);
+    }
+  }
+
+  @Test
+  void reopen_anEventRecordWhoseJsonCannotBeRead_isLeftOutOfTheWindowWhenRead() {
+    Event good = event("good", NOW);
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      EventManager.open(EventNotificationConfig.DEFAULTS, journal).publish(good);
+      journal.append(
+          new JournalRecord.EventRecord(
+              EventManager.micros(NOW),
+              "damaged",
+              "system",
+              "info",
+              "{\"event_id\": \"damaged\", \"timestamp\": 17".getBytes(
+                  java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
+      EventManager reopened = EventManager.open(EventNotificationConfig.DEFAULTS, journal);
+      assertThat(reopened.windowSize()).isEqualTo(2);
+
+      assertThat(reopened.getEvents(null, null, 0)).containsExactly(good);
+      assertThat(reopened.getEvent("damaged")).isEmpty();
+      assertThat(reopened.windowSize()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void concurrentPublishers_everyHandlerSeesEveryEventOnce_andTheJournalHoldsThemAll() {
     int threads = 8;
     int perThread = 10_000;

@@ -402,13 +402,16 @@ public final class Console implements AutoCloseable {
         q.getOrDefault("severity", "").isEmpty() ? null : EventSeverity.parse(q.get("severity"));
     int offset = intParam(q, "offset", 0, 0, Integer.MAX_VALUE);
     int limit = intParam(q, "limit", 25, 1, 500);
-    List<Event> all = parts.events().getEvents(category, severity, 0);
+    int total = parts.events().countEvents(category, severity);
+    // The newest offset + limit, oldest first: only the page's events are read from the window.
+    int wanted = (int) Math.min(Integer.MAX_VALUE, (long) offset + limit);
+    List<Event> newest = parts.events().getEvents(category, severity, wanted);
     List<Map<String, Object>> page = new ArrayList<>();
-    for (int i = all.size() - 1 - offset; i >= 0 && page.size() < limit; i--) {
-      page.add(all.get(i).toMap());
+    for (int i = newest.size() - 1 - offset; i >= 0 && page.size() < limit; i--) {
+      page.add(newest.get(i).toMap());
     }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("total", all.size());
+    body.put("total", total);
     body.put("offset", offset);
     body.put("limit", limit);
     body.put("max_events", parts.events().config().maxEvents());
