@@ -503,7 +503,9 @@ public final class EventManager implements AutoCloseable {
 
   /**
    * The most recent {@code limit} events of the window matching {@code category} and {@code
-   * severity} (null = any), oldest first. {@code limit <= 0} returns every match.
+   * severity} (null = any), oldest first. {@code limit <= 0} returns every match. The events are
+   * read from the JSON the window keeps, so each call returns new objects: plain {@link Event}s,
+   * equal to the events as published (with acknowledgements since).
    */
   public List<Event> getEvents(
       @Nullable EventCategory category, @Nullable EventSeverity severity, int limit) {
