@@ -403,7 +403,7 @@ public final class Console implements AutoCloseable {
     int offset = intParam(q, "offset", 0, 0, Integer.MAX_VALUE);
     int limit = intParam(q, "limit", 25, 1, 500);
     int total = parts.events().countEvents(category, severity);
-    // The newest offset + limit, oldest first: only the page's events are read from the window.
+    // The newest offset + limit events (oldest first): the rest of the window is not parsed.
     int wanted = (int) Math.min(Integer.MAX_VALUE, (long) offset + limit);
     List<Event> newest = parts.events().getEvents(category, severity, wanted);
     List<Map<String, Object>> page = new ArrayList<>();
