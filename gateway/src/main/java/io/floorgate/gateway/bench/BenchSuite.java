@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,6 +65,33 @@ public final class BenchSuite {
         new Scenario("floorgate-10k", BenchTarget.Kind.FLOORGATE, perDevice, 10_000, 0),
         new Scenario("moquette-15k", BenchTarget.Kind.MOQUETTE, 0, 15_000, 0),
         new Scenario("floorgate-15k", BenchTarget.Kind.FLOORGATE, perDevice, 15_000, 0));
+  }
+
+  /**
+   * The standard runs, then {@code rounds - 1} more rounds of the three 5,000 msg/s runs whose CPU
+   * per message the ratio targets compare ({@code moquette-5k.2}, {@code floorgate-5k.2}, ...).
+   * On a shared machine one pair of runs minutes apart differs by as much as the targets' margins;
+   * the rounds, spread over the sitting, let the ratios be judged by their median.
+   *
+   * @throws IllegalArgumentException when {@code rounds} is not 1 to 10
+   */
+  public static List<Scenario> standard(LoadSpec base, int rounds) {
+    if (rounds < 1 || rounds > 10) {
+      throw new IllegalArgumentException("rounds must be 1 to 10, but was " + rounds);
+    }
+    List<Scenario> runs = new ArrayList<>(standard(base));
+    List<Scenario> compared = List.copyOf(runs.subList(0, 3));
+    for (int round = 2; round <= rounds; round++) {
+      for (Scenario s : compared) {
+        runs.add(new Scenario(roundName(s.name(), round), s.kind(), s.rules(), s.rate(), s.qos()));
+      }
+    }
+    return runs;
+  }
+
+  /** {@code name} in round {@code round}: the first round's runs keep their plain names. */
+  static String roundName(String name, int round) {
+    return round == 1 ? name : name + "." + round;
   }
 
   private BenchSuite() {}
@@ -159,35 +185,57 @@ public final class BenchSuite {
     }
   }
 
-  /** Judges the targets of issue 8 from {@code records} of the standard runs. */
+  /**
+   * Judges the targets of issue 8 from {@code records} of the standard runs and any further rounds
+   * ({@link #standard(LoadSpec, int)}): the CPU ratios by the median of the rounds' ratios (a cost,
+   * which one noisy minute should not decide), the 5,000 msg/s p99 and the heap per rule by the
+   * worst round (a bound, which every sitting should keep), the rest from their one run.
+   */
   public static List<Verdict> verdicts(List<RunRecord> records, LoadSpec base) {
-    Function<String, @Nullable RunRecord> find =
-        name -> records.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
-    RunRecord moquette5k = find.apply("moquette-5k");
-    RunRecord floorgate5k = find.apply("floorgate-5k");
-    RunRecord manyRules = find.apply("floorgate-5k-" + base.topics() + "r");
-    RunRecord qos1 = find.apply("floorgate-5k-qos1");
-    RunRecord floorgate10k = find.apply("floorgate-10k");
-    RunRecord floorgate15k = find.apply("floorgate-15k");
+    Map<String, RunRecord> byName = new LinkedHashMap<>();
+    records.forEach(r -> byName.put(r.name(), r));
+    String manyRulesName = "floorgate-5k-" + base.topics() + "r";
+    List<@Nullable RunRecord> moquette5k = new ArrayList<>();
+    List<@Nullable RunRecord> floorgate5k = new ArrayList<>();
+    List<@Nullable RunRecord> manyRules = new ArrayList<>();
+    for (int round = 1; round <= records.size(); round++) {
+      RunRecord moquette = byName.get(roundName("moquette-5k", round));
+      RunRecord floorgate = byName.get(roundName("floorgate-5k", round));
+      RunRecord many = byName.get(roundName(manyRulesName, round));
+      if (moquette != null || floorgate != null || many != null) {
+        moquette5k.add(moquette);
+        floorgate5k.add(floorgate);
+        manyRules.add(many);
+      }
+    }
+    RunRecord qos1 = byName.get("floorgate-5k-qos1");
+    RunRecord floorgate10k = byName.get("floorgate-10k");
+    RunRecord floorgate15k = byName.get("floorgate-15k");
     List<Verdict> verdicts = new ArrayList<>();
 
     verdicts.add(exact("15,000 msg/s QoS 0: every breach alerted exactly once", floorgate15k));
     verdicts.add(atMost("15,000 msg/s: p99 breach→alert ≤ 25 ms",
         RunRecord.value(floorgate15k, "p99"), 25, "%.1f ms"));
-    verdicts.add(atMost("5,000 msg/s: p99 breach→alert ≤ 10 ms",
-        RunRecord.value(floorgate5k, "p99"), 10, "%.1f ms"));
-    verdicts.add(ratio("5,000 msg/s: Floorgate CPU/msg ≤ 1.2 × bare Moquette's",
-        RunRecord.value(floorgate5k, "cpu"), RunRecord.value(moquette5k, "cpu"), 1.2));
+    List<@Nullable Double> p99s = new ArrayList<>();
+    floorgate5k.forEach(r -> p99s.add(RunRecord.value(r, "p99")));
+    verdicts.add(worst("5,000 msg/s: p99 breach→alert ≤ 10 ms", p99s, 10, "%.1f ms"));
+    verdicts.add(medianRatio("5,000 msg/s: Floorgate CPU/msg ≤ 1.2 × bare Moquette's",
+        floorgate5k, moquette5k, 1.2));
     verdicts.add(qos1(qos1));
-    verdicts.add(ratio("10,000 rules: CPU/msg ≤ 1.1 × that with 10 rules",
-        RunRecord.value(manyRules, "cpu"), RunRecord.value(floorgate5k, "cpu"), 1.1));
-    Double heapMany = RunRecord.value(manyRules, "heap");
-    Double heapFew = RunRecord.value(floorgate5k, "heap");
-    Double perRule =
-        heapMany == null || heapFew == null || manyRules == null || floorgate5k == null
-            ? null
-            : (heapMany - heapFew) / (manyRules.rules() - floorgate5k.rules());
-    verdicts.add(atMost("≤ 2 KB heap per rule", perRule, 2048, "%.0f bytes"));
+    verdicts.add(medianRatio("10,000 rules: CPU/msg ≤ 1.1 × that with 10 rules",
+        manyRules, floorgate5k, 1.1));
+    List<@Nullable Double> perRule = new ArrayList<>();
+    for (int i = 0; i < manyRules.size(); i++) {
+      RunRecord many = manyRules.get(i);
+      RunRecord few = floorgate5k.get(i);
+      Double heapMany = RunRecord.value(many, "heap");
+      Double heapFew = RunRecord.value(few, "heap");
+      perRule.add(
+          many == null || few == null || heapMany == null || heapFew == null
+              ? null
+              : (heapMany - heapFew) / (many.rules() - few.rules()));
+    }
+    verdicts.add(worst("≤ 2 KB heap per rule", perRule, 2048, "%.0f bytes"));
     // 192 MB is 183.1 MiB; RSS is measured in MiB.
     verdicts.add(atMost("Peak RSS ≤ 192 MB (183.1 MiB) at 10,000 msg/s (the unit's memory settings)",
         RunRecord.value(floorgate10k, "rss"), 192e6 / (1 << 20), "%.0f MiB"));
@@ -248,17 +296,60 @@ public final class BenchSuite {
     return new Verdict(target, String.format(Locale.ROOT, format, value), value <= limit);
   }
 
-  private static Verdict ratio(
-      String target, @Nullable Double numerator, @Nullable Double denominator, double limit) {
-    if (numerator == null || denominator == null || denominator <= 0) {
-      return new Verdict(target, "–", null);
+  /** The highest of the rounds' values against {@code limit}, every round's value shown. */
+  private static Verdict worst(
+      String target, List<@Nullable Double> values, double limit, String format) {
+    List<Double> measured = values.stream().filter(v -> v != null).map(v -> (double) v).toList();
+    if (measured.size() <= 1) {
+      return atMost(target, measured.isEmpty() ? null : measured.get(0), limit, format);
     }
-    double ratio = numerator / denominator;
+    double highest = measured.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    List<String> each = measured.stream().map(v -> String.format(Locale.ROOT, format, v)).toList();
     return new Verdict(
         target,
-        String.format(Locale.ROOT, "%.2f× (%.4f / %.4f CPU s per 1,000 msg)",
-            ratio, numerator, denominator),
-        ratio <= limit);
+        String.format(Locale.ROOT, format, highest) + ", the highest of " + measured.size()
+            + " rounds (" + String.join(", ", each) + ")",
+        highest <= limit);
+  }
+
+  /**
+   * The median over the rounds of numerator / denominator CPU per message (a round counts only
+   * when it has both), every round's ratio shown.
+   */
+  private static Verdict medianRatio(
+      String target,
+      List<@Nullable RunRecord> numerators,
+      List<@Nullable RunRecord> denominators,
+      double limit) {
+    List<double[]> pairs = new ArrayList<>();
+    for (int i = 0; i < numerators.size(); i++) {
+      Double numerator = RunRecord.value(numerators.get(i), "cpu");
+      Double denominator = RunRecord.value(denominators.get(i), "cpu");
+      if (numerator != null && denominator != null && denominator > 0) {
+        pairs.add(new double[] {numerator, denominator});
+      }
+    }
+    if (pairs.isEmpty()) {
+      return new Verdict(target, "–", null);
+    }
+    List<String> each = new ArrayList<>();
+    double[] ratios = new double[pairs.size()];
+    for (int i = 0; i < pairs.size(); i++) {
+      double[] pair = pairs.get(i);
+      ratios[i] = pair[0] / pair[1];
+      each.add(String.format(Locale.ROOT, "%.2f× (%.4f / %.4f)", ratios[i], pair[0], pair[1]));
+    }
+    java.util.Arrays.sort(ratios);
+    int middle = ratios.length / 2;
+    double median =
+        ratios.length % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
+    String measured =
+        pairs.size() == 1
+            ? String.format(Locale.ROOT, "%.2f× (%.4f / %.4f CPU s per 1,000 msg)",
+                ratios[0], pairs.get(0)[0], pairs.get(0)[1])
+            : String.format(Locale.ROOT, "%.2f×, the median of %d rounds: ", median, pairs.size())
+                + String.join(", ", each) + " (CPU s per 1,000 msg)";
+    return new Verdict(target, measured, median <= limit);
   }
 
   /** The verdicts as a Markdown table. */

@@ -109,6 +109,67 @@ class BenchReportTest {
     assertThat((List<?>) report.json().get("runs")).hasSize(3);
   }
 
+  @Test
+  void standardRuns_withRounds_repeatTheThreeComparedRunsAfterTheTable() {
+    List<String> names =
+        BenchSuite.standard(BASE, 3).stream().map(BenchSuite.Scenario::name).toList();
+
+    assertThat(names)
+        .containsExactly(
+            "moquette-5k", "floorgate-5k", "floorgate-5k-10000r", "floorgate-5k-qos1",
+            "moquette-10k", "floorgate-10k", "moquette-15k", "floorgate-15k",
+            "moquette-5k.2", "floorgate-5k.2", "floorgate-5k-10000r.2",
+            "moquette-5k.3", "floorgate-5k.3", "floorgate-5k-10000r.3");
+    assertThat(BenchSuite.standard(BASE, 1)).isEqualTo(BenchSuite.standard(BASE));
+    assertThat(BenchSuite.standard(BASE, 2).get(9))
+        .isEqualTo(new BenchSuite.Scenario("floorgate-5k.2", BenchTarget.Kind.FLOORGATE, 10,
+            5_000, 0));
+    assertThatThrownBy(() -> BenchSuite.standard(BASE, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rounds must be 1 to 10, but was 0");
+  }
+
+  @Test
+  void rounds_judgeTheCpuRatiosByTheirMedian_andTheBoundsByTheWorstRound() {
+    List<RunRecord> records =
+        List.of(
+            run("moquette-5k", "moquette", 0, 0, 30.0, Double.NaN, 0, 5_000_000),
+            run("floorgate-5k", "floorgate", 10, 0, 45.0, 5.5, 0, 9_000_000),
+            run("floorgate-5k-10000r", "floorgate", 10_000, 0, 63.0, 6.0, 0, 29_000_000),
+            run("moquette-5k.2", "moquette", 0, 0, 30.0, Double.NaN, 0, 5_000_000),
+            run("floorgate-5k.2", "floorgate", 10, 0, 33.0, 12.5, 0, 9_000_000),
+            run("floorgate-5k-10000r.2", "floorgate", 10_000, 0, 33.0, 6.0, 0, 30_000_000),
+            // the third round lost its bare Moquette run: its Floorgate ratio is not counted
+            run("floorgate-5k.3", "floorgate", 10, 0, 30.0, 4.5, 0, 9_000_000),
+            run("floorgate-5k-10000r.3", "floorgate", 10_000, 0, 31.5, 6.0, 0, 29_000_000));
+
+    List<BenchSuite.Verdict> verdicts = BenchSuite.verdicts(records, BASE);
+
+    // Floorgate / Moquette: 1.50 and 1.10, median 1.30; 10,000 / 10 rules: 1.40, 1.00, 1.05.
+    assertThat(verdict(verdicts, "5,000 msg/s: Floorgate CPU/msg"))
+        .isEqualTo(new BenchSuite.Verdict(
+            "5,000 msg/s: Floorgate CPU/msg ≤ 1.2 × bare Moquette's",
+            "1.30×, the median of 2 rounds: 1.50× (0.1500 / 0.1000), 1.10× (0.1100 / 0.1000)"
+                + " (CPU s per 1,000 msg)",
+            false));
+    assertThat(verdict(verdicts, "10,000 rules: CPU/msg").measured())
+        .startsWith("1.05×, the median of 3 rounds: 1.40× (0.2100 / 0.1500), 1.00×");
+    assertThat(verdict(verdicts, "10,000 rules: CPU/msg").met()).isTrue();
+    assertThat(verdict(verdicts, "5,000 msg/s: p99"))
+        .isEqualTo(new BenchSuite.Verdict("5,000 msg/s: p99 breach→alert ≤ 10 ms",
+            "12.5 ms, the highest of 3 rounds (5.5 ms, 12.5 ms, 4.5 ms)", false));
+    assertThat(verdict(verdicts, "≤ 2 KB heap per rule").measured())
+        .isEqualTo("2102 bytes, the highest of 3 rounds (2002 bytes, 2102 bytes, 2002 bytes)");
+    assertThat(verdict(verdicts, "≤ 2 KB heap per rule").met()).isFalse();
+  }
+
+  private static BenchSuite.Verdict verdict(List<BenchSuite.Verdict> verdicts, String start) {
+    return verdicts.stream()
+        .filter(v -> v.target().startsWith(start))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no target starting with " + start));
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> verdict(BenchSuite.Report report, String startOfTarget) {
     for (Object v : (List<?>) report.json().get("targets")) {
