@@ -239,12 +239,12 @@ final class BenchCommand implements Callable<Integer> {
   @Command(
       name = "suite",
       mixinStandardHelpOptions = true,
-      description = {
-        "Run the whole benchmark table of docs/benchmarks.md: bare Moquette and Floorgate with 10",
-        "and 10,000 rules at 5,000, 10,000 and 15,000 msg/s, each against a fresh target in a",
-        "child JVM, then more rounds of the three 5,000 msg/s runs whose CPU the ratio targets",
-        "compare, then judge the targets. About 25 minutes with the default times."
-      })
+      description =
+          "Run the whole benchmark table of docs/benchmarks.md: bare Moquette and Floorgate with"
+              + " 10 and 10,000 rules at 5,000, 10,000 and 15,000 msg/s, each against a fresh"
+              + " target in a child JVM, then more rounds of the three 5,000 msg/s runs whose CPU"
+              + " the ratio targets compare, then judge the targets. About 25 minutes with the"
+              + " default times.")
   static final class SuiteCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -253,10 +253,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", split = ",", paramLabel = "NAME", description = "Only these runs (names as in the table).")
     List<String> only = new ArrayList<>();
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description = {
-        "Rounds of the runs the CPU ratios compare (moquette-5k, floorgate-5k and the",
-        "10,000-rule run; round 2 is moquette-5k.2 and so on), judged by the median of their",
-        "ratios. 1 to 10, default ${DEFAULT-VALUE}."})
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3", description =
+        "Rounds of the runs the CPU ratios compare (moquette-5k, floorgate-5k and the"
+            + " 10,000-rule run; round 2 is moquette-5k.2 and so on), judged by the median of"
+            + " their ratios. 1 to 10, default ${DEFAULT-VALUE}.")
     int rounds;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write every number as JSON ('-' for standard output).")
