@@ -189,7 +189,8 @@ public final class BenchSuite {
    * Judges the targets of issue 8 from {@code records} of the standard runs and any further rounds
    * ({@link #standard(LoadSpec, int)}): the CPU ratios by the median of the rounds' ratios (a cost,
    * which one noisy minute should not decide), the 5,000 msg/s p99 and the heap per rule by the
-   * worst round (a bound, which every sitting should keep), the rest from their one run.
+   * worst round (a bound, which every sitting should keep), the start-ups by the slowest start of
+   * any Floorgate run, the rest from their one run.
    */
   public static List<Verdict> verdicts(List<RunRecord> records, LoadSpec base) {
     Map<String, RunRecord> byName = new LinkedHashMap<>();
