@@ -573,7 +573,9 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       return; // nobody watches this topic
     }
     count(state ? MessageClass.STATE : MessageClass.TELEMETRY);
-    PayloadDecoder.Decoded decoded = decoder.decode(message.payload());
+    // Telemetry keeps only what its rules read; a twin state message is read whole.
+    PayloadDecoder.Decoded decoded =
+        state ? decoder.decode(message.payload()) : decoder.decodeFor(message.payload(), matched);
     if (decoded instanceof PayloadDecoder.Decoded.Rejected rejected) {
       reject(message, rejected.reason(), rejected.detail());
       return;

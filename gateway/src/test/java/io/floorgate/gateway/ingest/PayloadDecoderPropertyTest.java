@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.floorgate.gateway.TextEdits;
 import io.floorgate.gateway.ingest.PayloadDecoder.Decoded;
 import io.floorgate.gateway.ingest.PayloadDecoder.Value;
+import io.floorgate.rules.Comparison;
+import io.floorgate.rules.Rule;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
@@ -168,7 +171,102 @@ class PayloadDecoderPropertyTest {
         .isEqualTo(new Value.Found(value));
   }
 
+  @Property(tries = 1000)
+  void decodeFor_readsWhatTheWholeTreeReads(
+      @ForAll("telemetryPayloads") byte[] payload, @ForAll("rulePaths") List<String> paths) {
+    List<Rule> rules = new ArrayList<>();
+    for (int i = 0; i < paths.size(); i++) {
+      rules.add(Rule.of("r" + i, "plant/#", paths.get(i), Comparison.GREATER_THAN, 0));
+    }
+    PayloadDecoder limited = new PayloadDecoder(4096, 4, 40);
+
+    Decoded whole = decode(limited, payload);
+    Decoded part =
+        assertTimeoutPreemptively(BOUND, () -> limited.decodeFor(payload, rules), () -> "slow");
+
+    String text = new String(payload, StandardCharsets.UTF_8);
+    if (whole instanceof Decoded.Rejected) {
+      assertThat(part).as(text).isEqualTo(whole);
+      return;
+    }
+    assertThat(part).as(text).isInstanceOf(Decoded.Json.class);
+    JsonNode wholeRoot = ((Decoded.Json) whole).root();
+    JsonNode partRoot = ((Decoded.Json) part).root();
+    for (String path : paths) {
+      assertThat(PayloadDecoder.valueAt(partRoot, path))
+          .as("%s at '%s'", text, path)
+          .isEqualTo(PayloadDecoder.valueAt(wholeRoot, path));
+    }
+    assertThat(PayloadDecoder.seq(partRoot)).as(text).isEqualTo(PayloadDecoder.seq(wholeRoot));
+    assertThat(PayloadDecoder.timestamp(partRoot))
+        .as(text)
+        .isEqualTo(PayloadDecoder.timestamp(wholeRoot));
+  }
+
   // --- generators ----------------------------------------------------------------------------
+
+  /** Paths that share their first names, so that payloads meet several rules at once. */
+  @Provide
+  Arbitrary<List<String>> rulePaths() {
+    return Arbitraries.of("", "value", "a", "a.b", "a.b.c", "b.a", "seq", "ts", "a.value", "é")
+        .list()
+        .ofMaxSize(4);
+  }
+
+  /**
+   * JSON objects whose names come from a few (so names repeat, at any depth, and meet the rule
+   * paths), with every kind of value, each sometimes edited into invalid JSON.
+   */
+  @Provide
+  Arbitrary<byte[]> telemetryPayloads() {
+    Arbitrary<Object> scalar =
+        Arbitraries.oneOf(
+            Arbitraries.integers().between(-500, 500).map(i -> (Object) i),
+            Arbitraries.longs().map(l -> (Object) l),
+            Arbitraries.doubles().map(d -> (Object) d),
+            Arbitraries.of(
+                    "123456789012345678901234567890",
+                    "-0",
+                    "-0.0",
+                    "1e400",
+                    "-1e400",
+                    "4.9e-325",
+                    "1.7976931348623157e308",
+                    "9223372036854775808",
+                    "0.1e1",
+                    "\"2026-11-30T01:02:03.456Z\"",
+                    "\"a\\u00e9\\n\\\"b\"")
+                .map(raw -> (Object) new Raw(raw)),
+            Arbitraries.strings().ofMaxLength(6).map(s -> (Object) s),
+            Arbitraries.of(true, false).map(b -> (Object) b),
+            Arbitraries.just((Object) null).injectNull(1.0));
+    Arbitrary<String> names = Arbitraries.of("value", "seq", "ts", "timestamp", "a", "b", "c", "é");
+    Arbitrary<Object> tree =
+        Arbitraries.recursive(
+            () -> scalar,
+            inner ->
+                Arbitraries.oneOf(
+                    inner.list().ofMaxSize(3).map(l -> (Object) l),
+                    Arbitraries.entries(names, inner)
+                        .list()
+                        .ofMaxSize(4)
+                        .map(PayloadDecoderPropertyTest::objectWithRepeats)),
+            0,
+            5);
+    Arbitrary<byte[]> valid = tree.map(t -> Json.write(t).getBytes(StandardCharsets.UTF_8));
+    return Arbitraries.frequencyOf(
+        Tuple.of(4, valid), Tuple.of(1, valid.flatMap(bytes -> TextEdits.ofBytes(bytes, 3))));
+  }
+
+  /** An object written with its names in order, repeated names included (maps cannot). */
+  private static Object objectWithRepeats(List<Map.Entry<String, Object>> fields) {
+    StringBuilder out = new StringBuilder("{");
+    for (Map.Entry<String, Object> field : fields) {
+      out.append(out.length() == 1 ? "" : ", ");
+      out.append(Json.write(field.getKey())).append(": ").append(Json.write(field.getValue()));
+    }
+    return new Raw(out.append('}').toString());
+  }
 
   /** How a deep payload nests. */
   enum Nesting {

@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.floorgate.gateway.ingest.PayloadDecoder.Decoded;
 import io.floorgate.gateway.ingest.PayloadDecoder.Value;
+import io.floorgate.rules.Comparison;
+import io.floorgate.rules.Rule;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -476,7 +479,85 @@ class PayloadDecoderTest {
     }
   }
 
+  // --- only what the rules read (decodeFor) -------------------------------------------------
+
+  @Test
+  void decodeFor_keepsOnlyTheRulesPathsSeqAndTimestamps() {
+    String payload =
+        "{\"value\": 26.5, \"extra\": {\"deep\": [1, {\"x\": 2}]}, \"ts\": \"2026-01-01T00:00:00Z\","
+            + " \"line\": {\"speed\": 3, \"mode\": \"auto\"}, \"seq\": 17, \"timestamp\": 5}";
+
+    JsonNode root = decodedFor(payload, "value", "line.speed");
+
+    assertThat(root.fieldNames())
+        .toIterable()
+        .containsExactly("value", "ts", "line", "seq", "timestamp");
+    assertThat(root.get("line").fieldNames()).toIterable().containsExactly("speed");
+    assertThat(PayloadDecoder.valueAt(root, "value")).isEqualTo(new Value.Found(26.5));
+    assertThat(PayloadDecoder.valueAt(root, "line.speed")).isEqualTo(new Value.Found(3));
+    assertThat(PayloadDecoder.seq(root)).isEqualTo(17L);
+    assertThat(PayloadDecoder.timestamp(root)).isEqualTo("5");
+  }
+
+  @Test
+  void decodeFor_aRepeatedNameReplacesTheEarlierValue_asTheWholeTreeDoes() {
+    for (String payload :
+        List.of(
+            "{\"a\": {\"b\": 1}, \"a\": 2}",
+            "{\"a\": 2, \"a\": {\"b\": 3}}",
+            "{\"a\": {\"b\": 1}, \"a\": {\"c\": 2}}",
+            "{\"a\": {\"b\": 1, \"b\": \"x\"}}")) {
+      assertThat(PayloadDecoder.valueAt(decodedFor(payload, "a.b"), "a.b"))
+          .as(payload)
+          .isEqualTo(valueAt(payload, "a.b"));
+    }
+    assertThat(PayloadDecoder.valueAt(decodedFor("{\"a\": 2, \"a\": {\"b\": 3}}", "a.b"), "a.b"))
+        .isEqualTo(new Value.Found(3));
+  }
+
+  @Test
+  void decodeFor_checksWhatItDoesNotKeep() {
+    Rule rule = Rule.of("r", "plant/#", "value", Comparison.GREATER_THAN, 0);
+    for (String payload :
+        List.of(
+            "{\"value\": 1, \"junk\": [1, 2,}",
+            "{\"value\": 1, \"junk\": \"unterminated}",
+            "{\"value\": 1, \"junk\": 01}",
+            "{\"value\": 1} {}",
+            "{\"value\": 1, \"deep\": " + "[".repeat(40) + "]".repeat(40) + "}",
+            "{\"value\": 1, \"long\": " + "9".repeat(200) + "}")) {
+      Decoded whole = decoder.decode(bytes(payload));
+
+      assertThat(whole).as(payload).isInstanceOf(Decoded.Rejected.class);
+      assertThat(decoder.decodeFor(bytes(payload), List.of(rule))).as(payload).isEqualTo(whole);
+    }
+  }
+
+  @Test
+  void decodeFor_moreRulesThanOneWalkFollows_readsTheWholeTree() {
+    List<Rule> rules = new ArrayList<>();
+    for (int i = 0; i < 65; i++) {
+      rules.add(Rule.of("r" + i, "plant/#", "p" + i, Comparison.GREATER_THAN, 0));
+    }
+    String payload = "{\"p0\": 1, \"p64\": 2, \"other\": 3}";
+
+    JsonNode root = ((Decoded.Json) decoder.decodeFor(bytes(payload), rules)).root();
+
+    assertThat(PayloadDecoder.valueAt(root, "p64")).isEqualTo(new Value.Found(2));
+    assertThat(root.has("other")).isTrue();
+  }
+
   // --- helpers ------------------------------------------------------------------------------
+
+  private JsonNode decodedFor(String payload, String... paths) {
+    List<Rule> rules = new ArrayList<>();
+    for (String path : paths) {
+      rules.add(Rule.of("r" + rules.size(), "plant/#", path, Comparison.GREATER_THAN, 0));
+    }
+    Decoded decoded = decoder.decodeFor(bytes(payload), rules);
+    assertThat(decoded).as(payload).isInstanceOf(Decoded.Json.class);
+    return ((Decoded.Json) decoded).root();
+  }
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
