@@ -573,29 +573,32 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       return; // nobody watches this topic
     }
     count(state ? MessageClass.STATE : MessageClass.TELEMETRY);
-    // Telemetry keeps only what its rules read; a twin state message is read whole.
-    PayloadDecoder.Decoded decoded =
-        state ? decoder.decode(message.payload()) : decoder.decodeFor(message.payload(), matched);
-    if (decoded instanceof PayloadDecoder.Decoded.Rejected rejected) {
+    PayloadDecoder.Readings readings;
+    if (state) {
+      PayloadDecoder.Decoded decoded = decoder.decode(message.payload());
+      if (decoded instanceof PayloadDecoder.Decoded.Rejected rejected) {
+        reject(message, rejected.reason(), rejected.detail());
+        return;
+      }
+      JsonNode root = ((PayloadDecoder.Decoded.Json) decoded).root();
+      stateChange(topic, root);
+      readings = PayloadDecoder.readings(root, matched);
+    } else {
+      readings = decoder.readFor(message.payload(), matched); // no tree: only what rules read
+    }
+    if (readings instanceof PayloadDecoder.Decoded.Rejected rejected) {
       reject(message, rejected.reason(), rejected.detail());
       return;
     }
-    JsonNode root = ((PayloadDecoder.Decoded.Json) decoded).root();
-    if (state) {
-      stateChange(topic, root);
-    }
-    if (matched.isEmpty()) {
-      return;
-    }
-    Long seq = PayloadDecoder.seq(root);
-    String timestamp = PayloadDecoder.timestamp(root);
+    PayloadDecoder.Readings.Read read = (PayloadDecoder.Readings.Read) readings;
     long now = clock.millis();
     ReadingObserver observer = readingObserver;
-    for (Rule rule : matched) {
+    for (int i = 0; i < matched.size(); i++) {
+      Rule rule = matched.get(i);
       if (rule.outOfService()) {
         continue;
       }
-      PayloadDecoder.Value value = PayloadDecoder.valueAt(root, rule.path());
+      PayloadDecoder.Value value = read.values().get(i);
       if (value instanceof PayloadDecoder.Value.Missing missing) {
         if (!state || missing.reason() != Rejection.MISSING_VALUE) {
           reject(message, missing.reason(), "rule '" + rule.id() + "': " + missing.detail());
@@ -609,7 +612,10 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         observer.reading(topic, rule.path(), number, now);
       }
       evaluator.onReading(
-          rule, new Reading(topic, number, seq, timestamp, message.receivedMillis()), now, transitions);
+          rule,
+          new Reading(topic, number, read.seq(), read.timestamp(), message.receivedMillis()),
+          now,
+          transitions);
     }
     announce();
   }

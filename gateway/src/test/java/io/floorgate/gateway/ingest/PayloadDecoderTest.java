@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.floorgate.gateway.ingest.PayloadDecoder.Decoded;
+import io.floorgate.gateway.ingest.PayloadDecoder.Readings;
 import io.floorgate.gateway.ingest.PayloadDecoder.Value;
 import io.floorgate.rules.Comparison;
 import io.floorgate.rules.Rule;
@@ -479,45 +480,59 @@ class PayloadDecoderTest {
     }
   }
 
-  // --- only what the rules read (decodeFor) -------------------------------------------------
+  // --- only what the rules read (readFor) ---------------------------------------------------
 
   @Test
-  void decodeFor_keepsOnlyTheRulesPathsSeqAndTimestamps() {
+  void readFor_givesEachRuleItsValue_andTheSeqAndTimestamp() {
     String payload =
-        "{\"value\": 26.5, \"extra\": {\"deep\": [1, {\"x\": 2}]}, \"ts\": \"2026-01-01T00:00:00Z\","
-            + " \"line\": {\"speed\": 3, \"mode\": \"auto\"}, \"seq\": 17, \"timestamp\": 5}";
+        "{\"value\": 26.5, \"extra\": {\"deep\": [1, {\"x\": 2}]},"
+            + " \"ts\": \"2026-01-01T00:00:00Z\","
+            + " \"line\": {\"speed\": 3, \"mode\": \"auto\"}, \"seq\": 17}";
 
-    JsonNode root = decodedFor(payload, "value", "line.speed");
-
-    assertThat(root.fieldNames())
-        .toIterable()
-        .containsExactly("value", "ts", "line", "seq", "timestamp");
-    assertThat(root.get("line").fieldNames()).toIterable().containsExactly("speed");
-    assertThat(PayloadDecoder.valueAt(root, "value")).isEqualTo(new Value.Found(26.5));
-    assertThat(PayloadDecoder.valueAt(root, "line.speed")).isEqualTo(new Value.Found(3));
-    assertThat(PayloadDecoder.seq(root)).isEqualTo(17L);
-    assertThat(PayloadDecoder.timestamp(root)).isEqualTo("5");
+    assertThat(readFor(payload, "value", "line.speed", "line.mode", "line.pressure", ""))
+        .isEqualTo(
+            new Readings.Read(
+                List.of(
+                    new Value.Found(26.5),
+                    new Value.Found(3),
+                    new Value.Missing(
+                        Rejection.NOT_A_NUMBER, "value at 'line.mode' is a string \"auto\""),
+                    new Value.Missing(Rejection.MISSING_VALUE, "no value at 'line.pressure'"),
+                    new Value.Missing(Rejection.NOT_A_NUMBER, "value at '(payload)' is an object")),
+                17L,
+                "2026-01-01T00:00:00Z"));
+    assertThat(readFor("{\"ts\": 1, \"timestamp\": 2.5}", "value").timestamp()).isEqualTo("2.5");
+    assertThat(readFor("{\"ts\": 1, \"timestamp\": null}", "value").timestamp()).isEqualTo("1");
+    assertThat(readFor("{\"seq\": 1.5}", "value").seq()).isNull();
   }
 
   @Test
-  void decodeFor_aRepeatedNameReplacesTheEarlierValue_asTheWholeTreeDoes() {
+  void readFor_bareNumber_isEveryRulesValue() {
+    assertThat(readFor("26.5", "value", "a.b", "").values())
+        .containsExactly(new Value.Found(26.5), new Value.Found(26.5), new Value.Found(26.5));
+  }
+
+  @Test
+  void readFor_aRepeatedNameReplacesTheEarlierValue_asTheWholeTreeDoes() {
     for (String payload :
         List.of(
             "{\"a\": {\"b\": 1}, \"a\": 2}",
             "{\"a\": 2, \"a\": {\"b\": 3}}",
             "{\"a\": {\"b\": 1}, \"a\": {\"c\": 2}}",
-            "{\"a\": {\"b\": 1, \"b\": \"x\"}}")) {
-      assertThat(PayloadDecoder.valueAt(decodedFor(payload, "a.b"), "a.b"))
+            "{\"a\": {\"b\": 1, \"b\": \"x\"}}",
+            "{\"seq\": 1, \"seq\": {\"b\": 1}, \"a\": {\"b\": 1}}")) {
+      assertThat(readFor(payload, "a.b"))
           .as(payload)
-          .isEqualTo(valueAt(payload, "a.b"));
+          .isEqualTo(PayloadDecoder.readings(json(payload), rules("a.b")));
     }
-    assertThat(PayloadDecoder.valueAt(decodedFor("{\"a\": 2, \"a\": {\"b\": 3}}", "a.b"), "a.b"))
-        .isEqualTo(new Value.Found(3));
+    assertThat(readFor("{\"a\": 2, \"a\": {\"b\": 3}}", "a.b").values())
+        .containsExactly(new Value.Found(3));
+    assertThat(readFor("{\"a\": {\"b\": 1}, \"a\": 2}", "a.b").values())
+        .containsExactly(new Value.Missing(Rejection.MISSING_VALUE, "no value at 'a.b'"));
   }
 
   @Test
-  void decodeFor_checksWhatItDoesNotKeep() {
-    Rule rule = Rule.of("r", "plant/#", "value", Comparison.GREATER_THAN, 0);
+  void readFor_checksTheFieldsNoRuleReads() {
     for (String payload :
         List.of(
             "{\"value\": 1, \"junk\": [1, 2,}",
@@ -529,34 +544,37 @@ class PayloadDecoderTest {
       Decoded whole = decoder.decode(bytes(payload));
 
       assertThat(whole).as(payload).isInstanceOf(Decoded.Rejected.class);
-      assertThat(decoder.decodeFor(bytes(payload), List.of(rule))).as(payload).isEqualTo(whole);
+      assertThat(decoder.readFor(bytes(payload), rules("value"))).as(payload).isEqualTo(whole);
     }
   }
 
   @Test
-  void decodeFor_moreRulesThanOneWalkFollows_readsTheWholeTree() {
-    List<Rule> rules = new ArrayList<>();
-    for (int i = 0; i < 65; i++) {
-      rules.add(Rule.of("r" + i, "plant/#", "p" + i, Comparison.GREATER_THAN, 0));
+  void readFor_moreRulesThanOneWalkFollows_readsTheWholeTree() {
+    String[] paths = new String[65];
+    for (int i = 0; i < paths.length; i++) {
+      paths[i] = "p" + i;
     }
-    String payload = "{\"p0\": 1, \"p64\": 2, \"other\": 3}";
+    Readings.Read read = readFor("{\"p0\": 1, \"p64\": 2, \"seq\": 3}", paths);
 
-    JsonNode root = ((Decoded.Json) decoder.decodeFor(bytes(payload), rules)).root();
-
-    assertThat(PayloadDecoder.valueAt(root, "p64")).isEqualTo(new Value.Found(2));
-    assertThat(root.has("other")).isTrue();
+    assertThat(read.values().get(0)).isEqualTo(new Value.Found(1));
+    assertThat(read.values().get(64)).isEqualTo(new Value.Found(2));
+    assertThat(read.seq()).isEqualTo(3L);
   }
 
   // --- helpers ------------------------------------------------------------------------------
 
-  private JsonNode decodedFor(String payload, String... paths) {
+  private static List<Rule> rules(String... paths) {
     List<Rule> rules = new ArrayList<>();
     for (String path : paths) {
       rules.add(Rule.of("r" + rules.size(), "plant/#", path, Comparison.GREATER_THAN, 0));
     }
-    Decoded decoded = decoder.decodeFor(bytes(payload), rules);
-    assertThat(decoded).as(payload).isInstanceOf(Decoded.Json.class);
-    return ((Decoded.Json) decoded).root();
+    return rules;
+  }
+
+  private Readings.Read readFor(String payload, String... paths) {
+    Readings readings = decoder.readFor(bytes(payload), rules(paths));
+    assertThat(readings).as(payload).isInstanceOf(Readings.Read.class);
+    return (Readings.Read) readings;
   }
 
   private static byte[] bytes(String text) {
