@@ -1,9 +1,8 @@
 package io.floorgate.rules.topic;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A topic tree: values registered under MQTT topic filters, looked up by topic name. A lookup costs
@@ -22,13 +21,81 @@ public final class TopicIndex<T> {
   private int size;
 
   private static final class Level<T> {
-    final Map<String, Level<T>> children = new HashMap<>(4);
-    Level<T> plus;
+    final Children<T> children = new Children<>();
+    @Nullable Level<T> plus;
     final List<T> exact = new ArrayList<>(1);
     final List<T> hash = new ArrayList<>(1);
+  }
 
-    Level<T> child(String name) {
-      return children.computeIfAbsent(name, k -> new Level<>());
+  /**
+   * A level's named children: an open-addressing table looked up by a range of the topic, so that
+   * no level is cut out of the topic as a string of its own for every message.
+   */
+  private static final class Children<T> {
+    private @Nullable String[] names = new String[0];
+    private @Nullable Object[] levels = new Object[0];
+    private int size;
+
+    Level<T> getOrAdd(String name) {
+      @Nullable Level<T> found = get(name, 0, name.length());
+      if (found != null) {
+        return found;
+      }
+      if (2 * (size + 1) > names.length) {
+        grow();
+      }
+      Level<T> added = new Level<>();
+      put(name, added);
+      size++;
+      return added;
+    }
+
+    @SuppressWarnings("unchecked")
+    @Nullable Level<T> get(String topic, int start, int end) {
+      if (size == 0) {
+        return null;
+      }
+      int mask = names.length - 1;
+      for (int i = hash(topic, start, end) & mask; ; i = (i + 1) & mask) {
+        @Nullable String name = names[i];
+        if (name == null) {
+          return null;
+        }
+        if (name.length() == end - start && topic.startsWith(name, start)) {
+          return (Level<T>) levels[i];
+        }
+      }
+    }
+
+    private void grow() {
+      @Nullable String[] oldNames = names;
+      @Nullable Object[] oldLevels = levels;
+      names = new String[Math.max(4, oldNames.length * 2)];
+      levels = new Object[names.length];
+      for (int i = 0; i < oldNames.length; i++) {
+        if (oldNames[i] != null) {
+          put(oldNames[i], oldLevels[i]);
+        }
+      }
+    }
+
+    private void put(String name, Object level) {
+      int mask = names.length - 1;
+      int i = hash(name, 0, name.length()) & mask;
+      while (names[i] != null) {
+        i = (i + 1) & mask;
+      }
+      names[i] = name;
+      levels[i] = level;
+    }
+
+    /** String's hash of the range, its high bits folded in for the table's low-bit index. */
+    private static int hash(String text, int start, int end) {
+      int h = 0;
+      for (int i = start; i < end; i++) {
+        h = 31 * h + text.charAt(i);
+      }
+      return h ^ (h >>> 16);
     }
   }
 
@@ -54,7 +121,7 @@ public final class TopicIndex<T> {
         }
         level = level.plus;
       } else {
-        level = level.child(name);
+        level = level.children.getOrAdd(name);
       }
       if (end < 0) {
         break;
@@ -75,33 +142,47 @@ public final class TopicIndex<T> {
     return match(TopicName.of(topic));
   }
 
-  /** As {@link #match(String)}, for a topic already split. */
+  /**
+   * As {@link #match(String)}, for a topic already split. When nothing matches, the list is the
+   * immutable empty list: most lookups find nothing, and they allocate nothing.
+   */
   public List<T> match(TopicName topic) {
-    List<T> out = new ArrayList<>(2);
-    collect(root, topic, 0, topic.system(), out);
+    @Nullable List<T> out = collect(root, topic, 0, topic.system(), null);
+    return out == null ? List.of() : out;
+  }
+
+  private @Nullable List<T> collect(
+      Level<T> level, TopicName topic, int depth, boolean system, @Nullable List<T> out) {
+    boolean wildcardsAllowed = !(system && depth == 0);
+    if (wildcardsAllowed) {
+      // '#' matches the parent level too: "a/#" matches "a".
+      out = addAll(out, level.hash);
+    }
+    if (depth == topic.depth()) {
+      return addAll(out, level.exact);
+    }
+    @Nullable Level<T> next =
+        level.children.get(topic.name(), topic.levelStart(depth), topic.levelEnd(depth));
+    if (next != null) {
+      out = collect(next, topic, depth + 1, system, out);
+    }
+    if (wildcardsAllowed && level.plus != null) {
+      out = collect(level.plus, topic, depth + 1, system, out);
+    }
     return out;
   }
 
-  private void collect(Level<T> level, TopicName topic, int depth, boolean system, List<T> out) {
-    boolean wildcardsAllowed = !(system && depth == 0);
-    // addAll only when there is something to add: it copies its argument to an array first, even
-    // an empty one, and this runs for every level of every message's topic.
-    if (wildcardsAllowed && !level.hash.isEmpty()) {
-      // '#' matches the parent level too: "a/#" matches "a".
-      out.addAll(level.hash);
+  /**
+   * {@code out} with {@code values} added, made when there is a first value to add; adding only
+   * when there is something to add, as addAll copies its argument to an array first, even an
+   * empty one, and this runs for every level of every message's topic.
+   */
+  private static <T> @Nullable List<T> addAll(@Nullable List<T> out, List<T> values) {
+    if (values.isEmpty()) {
+      return out;
     }
-    if (depth == topic.depth()) {
-      if (!level.exact.isEmpty()) {
-        out.addAll(level.exact);
-      }
-      return;
-    }
-    Level<T> next = level.children.get(topic.level(depth));
-    if (next != null) {
-      collect(next, topic, depth + 1, system, out);
-    }
-    if (wildcardsAllowed && level.plus != null) {
-      collect(level.plus, topic, depth + 1, system, out);
-    }
+    List<T> into = out == null ? new ArrayList<>(values.size() + 1) : out;
+    into.addAll(values);
+    return into;
   }
 }

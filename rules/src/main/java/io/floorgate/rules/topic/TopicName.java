@@ -1,19 +1,22 @@
 package io.floorgate.rules.topic;
 
 /**
- * A topic name split into its levels once, for looking it up in several {@link TopicIndex}es
- * (ingest matches each message against the special topics, the state topics and the rules).
+ * A topic name and where its levels are, found once for looking it up in several {@link
+ * TopicIndex}es (ingest matches each message against the special topics, the state topics and the
+ * rules). The levels are not cut out as strings: the index compares them in place, so a lookup
+ * allocates nothing for them.
  */
 public final class TopicName {
   private final String name;
-  private final String[] levels;
+  /** Where each level starts, and one more entry past the end: level i ends before starts[i+1]-1. */
+  private final int[] starts;
 
-  private TopicName(String name, String[] levels) {
+  private TopicName(String name, int[] starts) {
     this.name = name;
-    this.levels = levels;
+    this.starts = starts;
   }
 
-  /** {@code name} split at every {@code /}. */
+  /** {@code name}, its levels separated at every {@code /}. */
   public static TopicName of(String name) {
     int count = 1;
     for (int i = 0; i < name.length(); i++) {
@@ -21,25 +24,33 @@ public final class TopicName {
         count++;
       }
     }
-    String[] levels = new String[count];
-    int start = 0;
-    int n = 0;
+    int[] starts = new int[count + 1];
+    int n = 1;
     for (int i = 0; i < name.length(); i++) {
       if (name.charAt(i) == '/') {
-        levels[n++] = name.substring(start, i);
-        start = i + 1;
+        starts[n++] = i + 1;
       }
     }
-    levels[n] = name.substring(start);
-    return new TopicName(name, levels);
+    starts[count] = name.length() + 1;
+    return new TopicName(name, starts);
   }
 
   int depth() {
-    return levels.length;
+    return starts.length - 1;
   }
 
-  String level(int index) {
-    return levels[index];
+  /** Where level {@code index} starts in {@link #name()}. */
+  int levelStart(int index) {
+    return starts[index];
+  }
+
+  /** Where level {@code index} ends (exclusive) in {@link #name()}. */
+  int levelEnd(int index) {
+    return starts[index + 1] - 1;
+  }
+
+  String name() {
+    return name;
   }
 
   /** Whether it starts with {@code $}: wildcards at the first level do not match it. */
