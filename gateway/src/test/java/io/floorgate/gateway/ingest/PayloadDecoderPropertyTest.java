@@ -12,6 +12,7 @@ import io.floorgate.rules.Comparison;
 import io.floorgate.rules.Rule;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -19,11 +20,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
@@ -175,11 +179,35 @@ class PayloadDecoderPropertyTest {
   @Property(tries = 1000)
   void readFor_readsWhatTheWholeTreeGivesTheRules(
       @ForAll("telemetryPayloads") byte[] payload, @ForAll("rulePaths") List<String> paths) {
+    Readings expected = assertReadsAsTheWholeTree(payload, paths);
+    Statistics.collect(expected instanceof Decoded.Rejected r ? r.reason() : "read");
+  }
+
+  @Property(tries = 300)
+  void readFor_aNameGivenAgain_replacesItsEarlierValueWhole(
+      @ForAll("laterValues") List<Map.Entry<String, Object>> later,
+      @ForAll("rulePaths") List<String> paths) {
+    // Every path's first name holds an object with every path's next names; then some come again.
+    Map<String, Object> inner = new LinkedHashMap<>();
+    for (String name : List.of("a", "b", "value")) {
+      inner.put(name, new Raw("{\"a\": 1, \"b\": 2}"));
+    }
+    List<Map.Entry<String, Object>> fields = new ArrayList<>();
+    fields.add(Map.entry("a", inner));
+    fields.add(Map.entry("b", inner));
+    fields.addAll(later);
+    byte[] payload = Json.write(objectWithRepeats(fields)).getBytes(StandardCharsets.UTF_8);
+
+    assertThat(assertReadsAsTheWholeTree(payload, paths)).isInstanceOf(Readings.Read.class);
+  }
+
+  /** {@code readFor} gives what the whole tree gives these paths; returns that. */
+  private static Readings assertReadsAsTheWholeTree(byte[] payload, List<String> paths) {
     List<Rule> rules = new ArrayList<>();
     for (int i = 0; i < paths.size(); i++) {
       rules.add(Rule.of("r" + i, "plant/#", paths.get(i), Comparison.GREATER_THAN, 0));
     }
-    PayloadDecoder limited = new PayloadDecoder(4096, 4, 40);
+    PayloadDecoder limited = new PayloadDecoder(4096, 6, 200);
 
     Decoded whole = decode(limited, payload);
     Readings read =
@@ -190,6 +218,7 @@ class PayloadDecoderPropertyTest {
             ? PayloadDecoder.readings(json.root(), rules)
             : (Decoded.Rejected) whole;
     assertThat(read).as(new String(payload, StandardCharsets.UTF_8)).isEqualTo(expected);
+    return expected;
   }
 
   // --- generators ----------------------------------------------------------------------------
@@ -210,7 +239,7 @@ class PayloadDecoderPropertyTest {
   Arbitrary<byte[]> telemetryPayloads() {
     Arbitrary<Object> scalar =
         Arbitraries.oneOf(
-            Arbitraries.integers().between(-500, 500).map(i -> (Object) i),
+            scalars(),
             Arbitraries.longs().map(l -> (Object) l),
             Arbitraries.doubles().map(d -> (Object) d),
             Arbitraries.of(
@@ -225,36 +254,59 @@ class PayloadDecoderPropertyTest {
                     "0.1e1",
                     "\"2026-11-30T01:02:03.456Z\"",
                     "\"a\\u00e9\\n\\\"b\"")
-                .map(raw -> (Object) new Raw(raw)),
-            Arbitraries.strings().ofMaxLength(6).map(s -> (Object) s),
-            Arbitraries.of(true, false).map(b -> (Object) b),
-            Arbitraries.just((Object) null).injectNull(1.0));
+                .map(raw -> (Object) new Raw(raw)));
     Arbitrary<String> names = Arbitraries.of("value", "seq", "ts", "timestamp", "a", "b");
     Arbitrary<Object> tree =
-        Arbitraries.recursive(
-            () -> scalar,
+        trees(
+            scalar,
             inner ->
-                Arbitraries.oneOf(
-                    inner.list().ofMaxSize(3).map(l -> (Object) l),
-                    Arbitraries.entries(names, inner)
-                        .list()
-                        .ofMaxSize(5)
-                        .map(PayloadDecoderPropertyTest::objectWithRepeats)),
-            0,
+                Arbitraries.entries(names, inner)
+                    .list()
+                    .ofMaxSize(5)
+                    .map(PayloadDecoderPropertyTest::objectWithRepeats),
             5);
-    // Mostly objects at the root, where the paths lead; the rest any value.
+    // Mostly objects at the root, where the paths lead, half of them giving names whose first
+    // value is an object a second, later value (which replaces the first, subtree and all).
+    Arbitrary<List<Map.Entry<String, Object>>> fields =
+        Arbitraries.entries(names, tree).list().ofMaxSize(6);
+    Arbitrary<Object> objects =
+        Arbitraries.entries(names, tree)
+            .list()
+            .ofMinSize(1)
+            .ofMaxSize(4)
+            .map(PayloadDecoderPropertyTest::objectWithRepeats);
+    Arbitrary<Object> repeating =
+        Combinators.combine(Arbitraries.entries(names, objects).list().ofMaxSize(4), tree.list())
+            .as(
+                (first, later) -> {
+                  List<Map.Entry<String, Object>> all = new ArrayList<>(first);
+                  for (int i = 0; i < Math.min(first.size(), later.size()); i++) {
+                    all.add(new AbstractMap.SimpleEntry<>(first.get(i).getKey(), later.get(i)));
+                  }
+                  return objectWithRepeats(all);
+                });
     Arbitrary<Object> root =
         Arbitraries.frequencyOf(
-            Tuple.of(
-                5,
-                Arbitraries.entries(names, tree)
-                    .list()
-                    .ofMaxSize(6)
-                    .map(PayloadDecoderPropertyTest::objectWithRepeats)),
+            Tuple.of(3, fields.map(PayloadDecoderPropertyTest::objectWithRepeats)),
+            Tuple.of(3, repeating),
             Tuple.of(1, tree));
     Arbitrary<byte[]> valid = root.map(t -> Json.write(t).getBytes(StandardCharsets.UTF_8));
     return Arbitraries.frequencyOf(
         Tuple.of(4, valid), Tuple.of(1, valid.flatMap(bytes -> TextEdits.ofBytes(bytes, 3))));
+  }
+
+  /** Fields named as the paths' first names, with values of every kind. */
+  @Provide
+  Arbitrary<List<Map.Entry<String, Object>>> laterValues() {
+    Arbitrary<Object> value =
+        Arbitraries.oneOf(
+            scalars(),
+            Arbitraries.of("{}", "[]", "{\"b\": 3}", "{\"a\": {\"a\": 4}}", "{\"value\": 5}")
+                .map(raw -> (Object) new Raw(raw)));
+    return Arbitraries.entries(Arbitraries.of("a", "b", "seq", "ts"), value)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(3);
   }
 
   /** An object written with its names in order, repeated names included (maps cannot). */
@@ -313,25 +365,37 @@ class PayloadDecoderPropertyTest {
 
   @Provide
   Arbitrary<Json> json() {
-    Arbitrary<Object> scalar =
-        Arbitraries.oneOf(
-            Arbitraries.integers().between(-500, 500).map(i -> (Object) i),
-            Arbitraries.doubles().between(-1e9, 1e9).map(d -> (Object) d),
-            Arbitraries.strings().ofMaxLength(6).map(s -> (Object) s),
-            Arbitraries.of(true, false).map(b -> (Object) b),
-            Arbitraries.just((Object) null).injectNull(1.0));
-    Arbitrary<Object> tree =
-        Arbitraries.recursive(
-            () -> scalar,
+    return trees(
+            scalars(),
             inner ->
-                Arbitraries.oneOf(
-                    inner.list().ofMaxSize(3).map(l -> (Object) l),
-                    Arbitraries.maps(Arbitraries.strings().ofMaxLength(4), inner)
-                        .ofMaxSize(3)
-                        .map(m -> (Object) m)),
-            0,
-            6);
-    return tree.map(Json::of);
+                Arbitraries.maps(Arbitraries.strings().ofMaxLength(4), inner)
+                    .ofMaxSize(3)
+                    .map(m -> (Object) m),
+            6)
+        .map(Json::of);
+  }
+
+  /** Small numbers, short strings, booleans and null. */
+  private static Arbitrary<Object> scalars() {
+    return Arbitraries.oneOf(
+        Arbitraries.integers().between(-500, 500).map(i -> (Object) i),
+        Arbitraries.doubles().between(-1e9, 1e9).map(d -> (Object) d),
+        Arbitraries.strings().ofMaxLength(6).map(s -> (Object) s),
+        Arbitraries.of(true, false).map(b -> (Object) b),
+        Arbitraries.just((Object) null).injectNull(1.0));
+  }
+
+  /** JSON values nested up to {@code maxDepth}: scalars, lists of up to 3, and {@code objects}. */
+  private static Arbitrary<Object> trees(
+      Arbitrary<Object> scalar,
+      Function<Arbitrary<Object>, Arbitrary<Object>> objects,
+      int maxDepth) {
+    return Arbitraries.recursive(
+        () -> scalar,
+        inner ->
+            Arbitraries.oneOf(inner.list().ofMaxSize(3).map(l -> (Object) l), objects.apply(inner)),
+        0,
+        maxDepth);
   }
 
   /** JSON text kept as written inside a generated tree. */
