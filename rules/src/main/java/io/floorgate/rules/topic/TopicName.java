@@ -8,7 +8,7 @@ package io.floorgate.rules.topic;
  */
 public final class TopicName {
   private final String name;
-  /** Where each level starts, and one more entry past the end: level i ends before starts[i+1]-1. */
+  /** Where each level starts, and one past the end: level i is [starts[i], starts[i+1] - 1). */
   private final int[] starts;
 
   private TopicName(String name, int[] starts) {
