@@ -574,17 +574,16 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     }
     count(state ? MessageClass.STATE : MessageClass.TELEMETRY);
     PayloadDecoder.Readings readings;
-    if (state) {
-      PayloadDecoder.Decoded decoded = decoder.decode(message.payload());
-      if (decoded instanceof PayloadDecoder.Decoded.Rejected rejected) {
-        reject(message, rejected.reason(), rejected.detail());
-        return;
-      }
-      JsonNode root = ((PayloadDecoder.Decoded.Json) decoded).root();
-      stateChange(topic, root);
-      readings = PayloadDecoder.readings(root, matched);
-    } else {
+    if (!state) {
       readings = decoder.readFor(message.payload(), matched); // no tree: only what rules read
+    } else {
+      PayloadDecoder.Decoded decoded = decoder.decode(message.payload()); // twin state: the tree
+      if (decoded instanceof PayloadDecoder.Decoded.Json json) {
+        stateChange(topic, json.root());
+        readings = PayloadDecoder.readings(json.root(), matched);
+      } else {
+        readings = (PayloadDecoder.Decoded.Rejected) decoded;
+      }
     }
     if (readings instanceof PayloadDecoder.Decoded.Rejected rejected) {
       reject(message, rejected.reason(), rejected.detail());

@@ -150,7 +150,7 @@ public final class PayloadDecoder {
       Readings readings;
       if (token == JsonToken.START_OBJECT) {
         Walk walk = new Walk(rules);
-        walk.object(parser, walk.paths(), 0, true);
+        walk.object(parser, walk.paths, 0, true);
         readings = walk.readings();
       } else {
         readings = readings(readKept(parser, token), rules); // a bare value: no paths to follow
@@ -192,6 +192,8 @@ public final class PayloadDecoder {
     private final List<Rule> rules;
     /** Each rule's value; null while nothing is at its path. */
     private final @Nullable Value[] values;
+    /** The rules whose paths name fields, a bit each; the others are the payload, an object. */
+    final long paths;
 
     private @Nullable Long seq;
     private @Nullable String timestamp;
@@ -200,19 +202,15 @@ public final class PayloadDecoder {
     Walk(List<Rule> rules) {
       this.rules = rules;
       this.values = new Value[rules.size()];
-    }
-
-    /** The rules whose path names fields; an empty path is the payload itself, an object. */
-    long paths() {
-      long paths = 0;
+      long named = 0;
       for (int i = 0; i < values.length; i++) {
         if (rules.get(i).path().isEmpty()) {
           values[i] = numberAt(AN_OBJECT, "");
         } else {
-          paths |= 1L << i;
+          named |= 1L << i;
         }
       }
-      return paths;
+      this.paths = named;
     }
 
     /**

@@ -549,7 +549,7 @@ class PayloadDecoderTest {
   }
 
   @Test
-  void readFor_moreRulesThanOneWalkFollows_readsTheWholeTree() {
+  void readFor_moreThan64Rules_stillGivesEachItsValue() {
     String[] paths = new String[65];
     for (int i = 0; i < paths.length; i++) {
       paths[i] = "p" + i;
