@@ -558,7 +558,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       acknowledge(message);
       return;
     }
-    TopicName name = TopicName.of(topic); // split once for the three lookups
+    TopicName name = TopicName.of(topic); // its levels found once, for the three lookups
     List<Kind> kinds = special.match(name);
     if (!kinds.isEmpty()) {
       if (kinds.contains(Kind.SIMULATION)) {
