@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * ingest thread's time. Thread-safe.
  */
 public final class PayloadDecoder {
+  /** Both decodes' answer to a payload of whitespace only: the same reason and detail. */
+  private static final Decoded.Rejected ONLY_WHITESPACE =
+      new Decoded.Rejected(Rejection.EMPTY, "payload holds only whitespace");
 
   private final ObjectMapper mapper;
   private final int maxPayloadBytes;
@@ -116,7 +119,7 @@ public final class PayloadDecoder {
     try {
       JsonNode root = mapper.readTree(payload);
       if (root == null || root.isMissingNode()) {
-        return new Decoded.Rejected(Rejection.EMPTY, "payload holds only whitespace");
+        return ONLY_WHITESPACE;
       }
       return new Decoded.Json(root);
     } catch (IOException | RuntimeException e) {
@@ -145,7 +148,7 @@ public final class PayloadDecoder {
     try (JsonParser parser = mapper.getFactory().createParser(payload)) {
       JsonToken token = parser.nextToken();
       if (token == null) {
-        return new Decoded.Rejected(Rejection.EMPTY, "payload holds only whitespace");
+        return ONLY_WHITESPACE;
       }
       Readings readings;
       if (token == JsonToken.START_OBJECT) {
