@@ -140,6 +140,15 @@ class PayloadDecoderTest {
   }
 
   @Test
+  void whitespaceOnly_readForGivesDecodesReasonAndDetail() {
+    Decoded.Rejected expected =
+        new Decoded.Rejected(Rejection.EMPTY, "payload holds only whitespace");
+
+    assertThat(decoder.decode(bytes(" \n\t\r "))).isEqualTo(expected);
+    assertThat(decoder.readFor(bytes(" \n\t\r "), rules("value"))).isEqualTo(expected);
+  }
+
+  @Test
   void payloadLargerThanTheLimit_isTooLarge() {
     PayloadDecoder small = new PayloadDecoder(4);
 
