@@ -23,10 +23,16 @@ import org.jspecify.annotations.Nullable;
  * defaults and rejects what {@code fromMap} rejects.
  */
 public final class EventJson {
+  /** The deepest nesting of objects and arrays an event is read with (the event's own included). */
+  public static final int MAX_READ_DEPTH = 64;
+
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .streamReadConstraints(
-              StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(1 << 20).build())
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_READ_DEPTH)
+                  .maxStringLength(1 << 20)
+                  .build())
           .build();
   private static final ObjectMapper MAPPER =
       JsonMapper.builder(FACTORY).enable(DeserializationFeature.USE_LONG_FOR_INTS).build();

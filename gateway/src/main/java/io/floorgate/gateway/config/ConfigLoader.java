@@ -280,7 +280,9 @@ public final class ConfigLoader {
     Duration errorInterval =
         positive(ingest, "error_report_interval", Duration.ofSeconds(60));
     int maxJsonDepth =
-        orDefault(ingest.integer("max_json_depth", 1, 1000), (long) IngestConfig.DEFAULT_MAX_JSON_DEPTH)
+        orDefault(
+                ingest.integer("max_json_depth", 1, IngestConfig.MAX_JSON_DEPTH),
+                (long) IngestConfig.DEFAULT_MAX_JSON_DEPTH)
             .intValue();
     long maxJsonTokens =
         orDefault(

@@ -1,5 +1,6 @@
 package io.floorgate.gateway.config;
 
+import io.floorgate.events.EventJson;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,7 +15,8 @@ import java.util.List;
  * @param simulationTopics topic filters whose payloads are simulation results
  * @param optimizationTopics topic filters whose payloads are optimization opportunities
  * @param errorReportInterval at most one error event per rejection reason per interval
- * @param maxJsonDepth deepest nesting of objects and arrays read in a payload
+ * @param maxJsonDepth deepest nesting of objects and arrays read in a payload, at most {@link
+ *     #MAX_JSON_DEPTH}
  * @param maxJsonTokens most JSON tokens (field names, values, brackets) read in one payload
  */
 public record IngestConfig(
@@ -40,6 +42,15 @@ public record IngestConfig(
   public static final long DEFAULT_QUEUE_BYTES = 24L * 1024 * 1024;
   /** Default of {@code ingest.max_json_depth}. */
   public static final int DEFAULT_MAX_JSON_DEPTH = 32;
+  /**
+   * The most {@code ingest.max_json_depth} may be. A simulation result's {@code parameters} and
+   * {@code results} go into its event one level deeper than they were in the payload (under the
+   * event's {@code details}), and every reader of the journal (the alerts' and the bridge's
+   * {@code {source}}, the event window, the admin API, the CLI) reads an event at most {@link
+   * EventJson#MAX_READ_DEPTH} deep: a deeper payload would be journaled as an event none of them
+   * can read.
+   */
+  public static final int MAX_JSON_DEPTH = EventJson.MAX_READ_DEPTH - 1;
   /** Default of {@code ingest.max_json_tokens}. */
   public static final long DEFAULT_MAX_JSON_TOKENS = 10_000;
 

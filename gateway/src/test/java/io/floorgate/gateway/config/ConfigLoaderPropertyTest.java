@@ -190,7 +190,7 @@ class ConfigLoaderPropertyTest {
       @ForAll @IntRange(min = 0, max = 65535) int port,
       @ForAll @IntRange(min = 1, max = 268_435_456) int maxPayload,
       @ForAll @IntRange(min = 1, max = 10_000_000) int queueCapacity,
-      @ForAll @IntRange(min = 1, max = 1000) int maxJsonDepth,
+      @ForAll @IntRange(min = 1, max = IngestConfig.MAX_JSON_DEPTH) int maxJsonDepth,
       @ForAll @IntRange(min = 1, max = 100_000_000) int maxJsonTokens,
       @ForAll @IntRange(min = 0, max = 2) int qos,
       @ForAll @IntRange(min = 0, max = 3650) int retentionDays,

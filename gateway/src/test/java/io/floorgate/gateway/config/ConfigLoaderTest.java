@@ -837,7 +837,7 @@ class ConfigLoaderTest {
             "c.yaml:4:21: broker.max_topic_length must be in [1, 65535], but was 0",
             "c.yaml:5:28: broker.max_messages_per_second must be >= 0 (0 = no limit), but was -1.0",
             "c.yaml:6:20: broker.connect_timeout must be > 0, but was 0",
-            "c.yaml:8:19: ingest.max_json_depth must be in [1, 1000], but was 0",
+            "c.yaml:8:19: ingest.max_json_depth must be in [1, 63], but was 0",
             "c.yaml:9:20: ingest.max_json_tokens must be in [1, 100000000], but was 0");
   }
 
