@@ -592,6 +592,26 @@ public final class EventManager implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Journals the acknowledgement of an event the window no longer holds (no seed counterpart): an
+   * alarm can await acknowledgement long after its raising event has left the last {@code
+   * max_events}, and the acknowledgement must survive a restart all the same. The caller vouches
+   * that the event was published. Does nothing without a journal.
+   */
+  public void journalAcknowledgement(String eventId) {
+    if (journal == null) {
+      return;
+    }
+    lock.lock();
+    try {
+      ensureOpen();
+      journal.append(new JournalRecord.AckRecord(micros(clock.instant()), eventId));
+    } finally {
+      lock.unlock();
+    }
+    journal.awaitDurable();
+  }
+
   /** Clears every event from the window (seed {@code clear_events()}); journaled. */
   public int clearEvents() {
     return clearEvents(null);

@@ -385,7 +385,7 @@ public final class AdminServer implements AutoCloseable {
               + eventId
               + "' is not among the last "
               + events.config().maxEvents()
-              + " events");
+              + " events, nor did it raise an alarm that awaits acknowledgement");
     }
     send(exchange, 200, Map.of("event_id", eventId, "acknowledged", true, "user_id", user));
   }

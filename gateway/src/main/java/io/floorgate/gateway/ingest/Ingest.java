@@ -169,7 +169,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   public enum AckOutcome {
     /** The event was acknowledged (now or before). */
     ACKNOWLEDGED,
-    /** No event with that id in the window. */
+    /** No event with that id in the window, and no alarm it raised awaits acknowledgement. */
     UNKNOWN_EVENT
   }
 
@@ -438,7 +438,12 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private AckOutcome acknowledgeNow(
       String eventId, String user, String via, @Nullable String clientId) {
     if (!events.acknowledgeEvent(eventId)) {
-      return AckOutcome.UNKNOWN_EVENT;
+      // The window keeps the last max_events events, but an alarm can await acknowledgement far
+      // longer: its raising event is acknowledged all the same, journaled for the next start.
+      if (!evaluator.awaitsAcknowledgement(eventId)) {
+        return AckOutcome.UNKNOWN_EVENT;
+      }
+      events.journalAcknowledgement(eventId);
     }
     Optional<Transition> alarm = evaluator.acknowledge(eventId, user, clock.millis());
     Map<String, Object> actionDetails = new LinkedHashMap<>();
@@ -778,7 +783,11 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       reject(
           message,
           Rejection.UNKNOWN_EVENT,
-          "event '" + id + "' is not among the last " + events.config().maxEvents() + " events");
+          "event '"
+              + id
+              + "' is not among the last "
+              + events.config().maxEvents()
+              + " events, nor did it raise an alarm that awaits acknowledgement");
     }
   }
 

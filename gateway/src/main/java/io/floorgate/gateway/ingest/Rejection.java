@@ -18,7 +18,10 @@ public enum Rejection {
   MISSING_VALUE,
   /** A command (ack, simulation, optimization) lacked or mistyped a field. */
   BAD_COMMAND,
-  /** An acknowledgement named an event that is not in the window. */
+  /**
+   * An acknowledgement named an event that is not in the window and raised no alarm that awaits
+   * acknowledgement.
+   */
   UNKNOWN_EVENT,
   /** The queue between broker and ingest was full; the message was dropped. */
   QUEUE_FULL,

@@ -293,6 +293,15 @@ public final class Evaluator {
   }
 
   /**
+   * Whether the alarm raised by event {@code eventId} awaits an acknowledgement: {@link
+   * #acknowledge} would acknowledge it now.
+   */
+  public boolean awaitsAcknowledgement(String eventId) {
+    Alarm alarm = byEventId.get(eventId);
+    return alarm != null && alarm.raised && !alarm.acknowledged;
+  }
+
+  /**
    * Acknowledges the alarm raised by event {@code eventId}. Empty when no alarm has that event or
    * it is already acknowledged.
    */

@@ -89,6 +89,16 @@ class EvaluatorTest {
   }
 
   @Test
+  void awaitsAcknowledgement_holdsFromTheRaiseEventUntilTheAcknowledgement() {
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.ACTIVE_UNACKNOWLEDGED, "", false, 26.5, T0, "e-1", null);
+
+    assertThat(evaluator.awaitsAcknowledgement("e-1")).isTrue();
+    assertThat(evaluator.awaitsAcknowledgement("e-2")).as("no alarm raised by it").isFalse();
+    evaluator.acknowledge("e-1", "op-7", T0 + 5);
+    assertThat(evaluator.awaitsAcknowledgement("e-1")).isFalse();
+  }
+
+  @Test
   void restore_returnedUnacknowledged_reraisesOnANewBreach_andAckMakesItNormal() {
     evaluator.restore(IMMEDIATE, TOPIC, AlarmState.RETURNED_UNACKNOWLEDGED, "", false, 24.0, T0, "e-1", null);
 
