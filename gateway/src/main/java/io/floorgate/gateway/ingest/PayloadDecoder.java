@@ -368,14 +368,14 @@ public final class PayloadDecoder {
   }
 
   private static Value numberAt(JsonNode node, String path) {
+    String where = path.isEmpty() ? "(payload)" : path;
     if (!node.isNumber()) {
       return new Value.Missing(
-          Rejection.NOT_A_NUMBER,
-          "value at '" + (path.isEmpty() ? "(payload)" : path) + "' is " + describe(node));
+          Rejection.NOT_A_NUMBER, "value at '" + where + "' is " + describe(node));
     }
     double value = node.doubleValue();
     if (!Double.isFinite(value)) {
-      return new Value.Missing(Rejection.NOT_A_NUMBER, "value at '" + path + "' is out of range");
+      return new Value.Missing(Rejection.NOT_A_NUMBER, "value at '" + where + "' is out of range");
     }
     return new Value.Found(value);
   }

@@ -240,6 +240,13 @@ class PayloadDecoderTest {
   }
 
   @Test
+  void numberOutOfRange_atTheEmptyPath_namesThePayload() {
+    assertThat(valueAt("1e999", ""))
+        .isEqualTo(
+            new Value.Missing(Rejection.NOT_A_NUMBER, "value at '(payload)' is out of range"));
+  }
+
+  @Test
   void invalidUtf8_isARejection_notAnException() {
     byte[][] payloads = {
       {(byte) 0xff},
