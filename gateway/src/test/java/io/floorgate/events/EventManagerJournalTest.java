@@ -1,9 +1,11 @@
 package io.floorgate.events;
 
+import static io.floorgate.journal.JournalContents.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.floorgate.journal.Journal;
+import io.floorgate.journal.JournalContents;
 import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalOptions;
 import io.floorgate.journal.JournalReader;
@@ -36,16 +38,6 @@ class EventManagerJournalTest {
 
   private static Event event(String message, Instant timestamp) {
     return Event.builder().message(message).timestamp(timestamp).build();
-  }
-
-  private static List<JournalRecord> records(Journal journal) {
-    List<JournalRecord> records = new ArrayList<>();
-    try (JournalReader reader = journal.reader()) {
-      for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
-        records.add(e.get().record());
-      }
-    }
-    return records;
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.floorgate.journal;
 
+import static io.floorgate.journal.JournalContents.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
@@ -27,16 +27,6 @@ class JournalTest {
         1_000_000L, id, "threshold", "warning", ("{\"event_id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
   }
 
-  private static List<JournalRecord> readAll(Journal journal) {
-    List<JournalRecord> records = new ArrayList<>();
-    try (JournalReader reader = journal.reader()) {
-      for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
-        records.add(e.get().record());
-      }
-    }
-    return records;
-  }
-
   @Test
   void append_thenRead_returnsEveryRecordInOrder() {
     try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
@@ -46,7 +36,7 @@ class JournalTest {
 
       assertThat(last).isGreaterThan(first);
       assertThat(journal.lastIndex()).isEqualTo(last);
-      assertThat(readAll(journal))
+      assertThat(records(journal))
           .containsExactly(
               event("a"),
               new JournalRecord.AckRecord(2_000_000L, "a"),
@@ -63,7 +53,7 @@ class JournalTest {
     }
     try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
       journal.append(event("c"));
-      assertThat(readAll(journal)).containsExactly(event("a"), event("b"), event("c"));
+      assertThat(records(journal)).containsExactly(event("a"), event("b"), event("c"));
     }
   }
 
@@ -174,9 +164,9 @@ class JournalTest {
     Files.write(file, bytes);
 
     try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
-      assertThat(readAll(journal)).containsExactly(event("first"), event("third"));
+      assertThat(records(journal)).containsExactly(event("first"), event("third"));
       journal.append(event("fourth"));
-      assertThat(readAll(journal)).containsExactly(event("first"), event("third"), event("fourth"));
+      assertThat(records(journal)).containsExactly(event("first"), event("third"), event("fourth"));
     }
   }
 
@@ -198,7 +188,7 @@ class JournalTest {
     }
     Files.delete(recent);
     try (Journal journal = Journal.open(JournalOptions.defaults(dir).withRetentionDays(30))) {
-      assertThat(readAll(journal)).containsExactly(event("today"));
+      assertThat(records(journal)).containsExactly(event("today"));
     }
   }
 
@@ -222,7 +212,7 @@ class JournalTest {
       journal.awaitDurable();
     }
     try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
-      assertThat(readAll(journal)).containsExactly(event("a"), event("b"));
+      assertThat(records(journal)).containsExactly(event("a"), event("b"));
     }
   }
 
@@ -261,7 +251,7 @@ class JournalTest {
       }
       written.forEach(journal::append);
 
-      assertThat(readAll(journal)).containsExactlyElementsOf(written);
+      assertThat(records(journal)).containsExactlyElementsOf(written);
     }
   }
 
@@ -280,7 +270,7 @@ class JournalTest {
                   + tooLarge
                   + ") is larger than the 4194304 bytes the journal takes");
       journal.append(event("after"));
-      assertThat(readAll(journal)).containsExactly(event("before"), event("after"));
+      assertThat(records(journal)).containsExactly(event("before"), event("after"));
     }
   }
 
@@ -301,7 +291,7 @@ class JournalTest {
     try (Journal journal = Journal.open(JournalOptions.defaults(dir))) {
       journal.append(event("new"));
 
-      assertThat(readAll(journal))
+      assertThat(records(journal))
           .containsExactly(
               event("old"), rulesOfEncodedLength(10 << 20, (byte) 'o'), event("new"));
     }

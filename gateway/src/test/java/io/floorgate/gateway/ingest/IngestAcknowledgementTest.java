@@ -7,28 +7,19 @@ import io.floorgate.events.Event;
 import io.floorgate.events.EventCategory;
 import io.floorgate.events.EventManager;
 import io.floorgate.events.EventNotificationConfig;
-import io.floorgate.events.EventSeverity;
-import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.config.IngestConfig;
-import io.floorgate.gateway.config.TopicTemplate;
 import io.floorgate.journal.Journal;
-import io.floorgate.journal.JournalEntry;
+import io.floorgate.journal.JournalContents;
 import io.floorgate.journal.JournalOptions;
-import io.floorgate.journal.JournalReader;
 import io.floorgate.journal.JournalRecord;
-import io.floorgate.rules.RuleFile;
-import io.floorgate.rules.RuleSet;
 import io.floorgate.rules.eval.AlarmState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -70,36 +61,15 @@ class IngestAcknowledgementTest {
     events =
         EventManager.open(EventNotificationConfig.DEFAULTS.withMaxEvents(MAX_EVENTS), journal);
     events.subscribe(published::add);
-    RuleSet rules =
-        RuleFile.parse(
-                "rules:\n  - {id: t, topic: plant/+/+/temperature, comparison: greater_than,"
-                    + " value: 25}\n",
-                "rules.yaml",
-                List.of())
-            .rules()
-            .orElseThrow();
     ingest =
-        new Ingest(
-            new IngestConfig(
+        Ingests.ingest(
+            Ingests.config(
                 1_000,
                 IngestConfig.DEFAULT_QUEUE_BYTES,
                 List.of(),
-                List.of(),
-                Duration.ofSeconds(60),
-                IngestConfig.DEFAULT_MAX_JSON_DEPTH,
-                IngestConfig.DEFAULT_MAX_JSON_TOKENS),
-            List.of(),
-            "alerts/ack",
-            65_536,
-            rules,
-            events,
-            new AlarmBoard(
-                TopicTemplate.parse("alarms/{rule_id}", Set.of("rule_id", "gateway_id")),
-                "gw",
-                1,
-                (topic, payload, qos, retain) -> true,
-                EventSeverity.WARNING),
-            Clock.systemUTC());
+                IngestConfig.DEFAULT_MAX_JSON_DEPTH),
+            Ingests.temperatureAbove25(),
+            events);
     ingest.start();
     byte[] breach = "{\"value\": 30}".getBytes(StandardCharsets.UTF_8);
     ingest.offer(new InboundMessage(TOPIC, breach, 0, false, "plc-1", null, 0));
@@ -122,16 +92,6 @@ class IngestAcknowledgementTest {
     assertThat(events.getEvent(eventId)).as("the raise event has left the window").isEmpty();
   }
 
-  private List<JournalRecord> journaled() {
-    List<JournalRecord> records = new ArrayList<>();
-    try (JournalReader reader = journal.reader()) {
-      for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
-        records.add(e.get().record());
-      }
-    }
-    return records;
-  }
-
   @Test
   void anAlarmAwaitingAcknowledgement_isAcknowledgedByItsRaiseEvent_afterTheEventLeftTheWindow()
       throws Exception {
@@ -148,23 +108,20 @@ class IngestAcknowledgementTest {
             .orElseThrow();
     assertThat(action.details()).containsEntry("user_id", "op-7");
     @SuppressWarnings("unchecked")
-    Map<String, Object> actionDetails = (Map<String, Object>) action.details().get("action_details");
+    Map<String, Object> actionDetails =
+        (Map<String, Object>) action.details().get("action_details");
     assertThat(actionDetails)
         .containsEntry("event_id", raise)
         .containsEntry("rule_id", "t")
         .containsEntry("alarm_state", "active_acknowledged");
-    assertThat(journaled())
+    assertThat(JournalContents.records(journal))
         .filteredOn(JournalRecord.AckRecord.class::isInstance)
         .extracting(r -> ((JournalRecord.AckRecord) r).eventId())
         .containsExactly(raise);
 
     // What the next start restores the alarms from: the journal.
     AlarmHistory restored = new AlarmHistory();
-    try (JournalReader reader = journal.reader()) {
-      for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
-        restored.accept(e.get());
-      }
-    }
+    JournalContents.entries(journal).forEach(restored::accept);
     assertThat(restored.entries())
         .singleElement()
         .satisfies(
@@ -187,6 +144,7 @@ class IngestAcknowledgementTest {
         .isEqualTo(Ingest.AckOutcome.UNKNOWN_EVENT);
     assertThat(ingest.acknowledge("no-such-event", "op-7", "http").get(10, TimeUnit.SECONDS))
         .isEqualTo(Ingest.AckOutcome.UNKNOWN_EVENT);
-    assertThat(journaled()).noneMatch(JournalRecord.AckRecord.class::isInstance);
+    assertThat(JournalContents.records(journal))
+        .noneMatch(JournalRecord.AckRecord.class::isInstance);
   }
 }

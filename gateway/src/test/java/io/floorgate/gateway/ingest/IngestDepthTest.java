@@ -6,18 +6,12 @@ import io.floorgate.events.Event;
 import io.floorgate.events.EventJson;
 import io.floorgate.events.EventManager;
 import io.floorgate.events.EventNotificationConfig;
-import io.floorgate.events.EventSeverity;
-import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.config.IngestConfig;
-import io.floorgate.gateway.config.TopicTemplate;
 import io.floorgate.rules.RuleSet;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,27 +39,14 @@ class IngestDepthTest {
   private void handle(String payload) {
     events.subscribe(published::add);
     ingest =
-        new Ingest(
-            new IngestConfig(
+        Ingests.ingest(
+            Ingests.config(
                 1_000,
                 IngestConfig.DEFAULT_QUEUE_BYTES,
                 List.of("twin/+/simulation"),
-                List.of(),
-                Duration.ofSeconds(60),
-                IngestConfig.MAX_JSON_DEPTH,
-                IngestConfig.DEFAULT_MAX_JSON_TOKENS),
-            List.of(),
-            "alerts/ack",
-            65_536,
+                IngestConfig.MAX_JSON_DEPTH),
             RuleSet.empty(),
-            events,
-            new AlarmBoard(
-                TopicTemplate.parse("alarms/{rule_id}", Set.of("rule_id", "gateway_id")),
-                "gw",
-                1,
-                (topic, bytes, qos, retain) -> true,
-                EventSeverity.WARNING),
-            Clock.systemUTC());
+            events);
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     assertThat(ingest.offer(new InboundMessage(SIMULATION, bytes, 1, false, "twin-1", null, 0)))
         .isTrue();

@@ -5,18 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.floorgate.events.EventManager;
 import io.floorgate.events.EventNotificationConfig;
-import io.floorgate.events.EventSeverity;
-import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.config.IngestConfig;
-import io.floorgate.gateway.config.TopicTemplate;
-import io.floorgate.rules.RuleFile;
 import io.floorgate.rules.RuleSet;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,38 +35,17 @@ class IngestQueueTest {
   }
 
   private Ingest ingest(int capacity, long bytes, RuleSet rules) {
-    AlarmBoard board =
-        new AlarmBoard(
-            TopicTemplate.parse("alarms/{rule_id}", Set.of("rule_id", "gateway_id")),
-            "gw",
-            1,
-            (topic, payload, qos, retain) -> true,
-            EventSeverity.WARNING);
     ingest =
-        new Ingest(
-            new IngestConfig(
-                capacity, bytes, List.of(), List.of(), Duration.ofSeconds(60), 32, 10_000),
-            List.of(),
-            "alerts/ack",
-            65_536,
+        Ingests.ingest(
+            Ingests.config(capacity, bytes, List.of(), IngestConfig.DEFAULT_MAX_JSON_DEPTH),
             rules,
-            events,
-            board,
-            Clock.systemUTC());
+            events);
     return ingest;
   }
 
   @Test
   void closing_evaluatesEveryMessageQueuedBeforeIt_includingThoseTakenInOneGo() {
-    RuleSet rules =
-        RuleFile.parse(
-                "rules:\n  - {id: t, topic: plant/+/+/temperature, comparison: greater_than,"
-                    + " value: 25}\n",
-                "rules.yaml",
-                List.of())
-            .rules()
-            .orElseThrow();
-    Ingest queue = ingest(1_000, IngestConfig.DEFAULT_QUEUE_BYTES, rules);
+    Ingest queue = ingest(1_000, IngestConfig.DEFAULT_QUEUE_BYTES, Ingests.temperatureAbove25());
     int count = 10 * Ingest.TAKE_AT_ONCE + 7; // the last take is a partial one
     for (int i = 0; i < count; i++) {
       byte[] payload = ("{\"value\": " + i % 30 + "}").getBytes(StandardCharsets.UTF_8);
