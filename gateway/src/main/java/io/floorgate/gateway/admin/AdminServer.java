@@ -379,13 +379,7 @@ public final class AdminServer implements AutoCloseable {
   private void acknowledge(HttpExchange exchange, String eventId, String user) throws IOException {
     Ingest.AckOutcome outcome = await(ingest.acknowledge(eventId, user, "http"));
     if (outcome == Ingest.AckOutcome.UNKNOWN_EVENT) {
-      throw new HttpError(
-          404,
-          "event '"
-              + eventId
-              + "' is not among the last "
-              + events.config().maxEvents()
-              + " events, nor did it raise an alarm that awaits acknowledgement");
+      throw new HttpError(404, ingest.unknownEvent(eventId));
     }
     send(exchange, 200, Map.of("event_id", eventId, "acknowledged", true, "user_id", user));
   }

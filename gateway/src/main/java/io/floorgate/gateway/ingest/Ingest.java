@@ -435,6 +435,15 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     return submit(() -> acknowledgeNow(eventId, user, via, null));
   }
 
+  /** Why an acknowledgement of {@code eventId} came back {@link AckOutcome#UNKNOWN_EVENT}. */
+  public String unknownEvent(String eventId) {
+    return "event '"
+        + eventId
+        + "' is not among the last "
+        + events.config().maxEvents()
+        + " events, nor did it raise an alarm that awaits acknowledgement";
+  }
+
   private AckOutcome acknowledgeNow(
       String eventId, String user, String via, @Nullable String clientId) {
     if (!events.acknowledgeEvent(eventId)) {
@@ -783,11 +792,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       reject(
           message,
           Rejection.UNKNOWN_EVENT,
-          "event '"
-              + id
-              + "' is not among the last "
-              + events.config().maxEvents()
-              + " events, nor did it raise an alarm that awaits acknowledgement");
+          unknownEvent(id));
     }
   }
 

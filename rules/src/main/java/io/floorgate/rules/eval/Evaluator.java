@@ -297,8 +297,12 @@ public final class Evaluator {
    * #acknowledge} would acknowledge it now.
    */
   public boolean awaitsAcknowledgement(String eventId) {
+    return awaitingAcknowledgement(eventId) != null;
+  }
+
+  private @Nullable Alarm awaitingAcknowledgement(String eventId) {
     Alarm alarm = byEventId.get(eventId);
-    return alarm != null && alarm.raised && !alarm.acknowledged;
+    return alarm != null && alarm.raised && !alarm.acknowledged ? alarm : null;
   }
 
   /**
@@ -306,8 +310,8 @@ public final class Evaluator {
    * it is already acknowledged.
    */
   public Optional<Transition> acknowledge(String eventId, String user, long nowMillis) {
-    Alarm alarm = byEventId.get(eventId);
-    if (alarm == null || alarm.acknowledged || !alarm.raised) {
+    Alarm alarm = awaitingAcknowledgement(eventId);
+    if (alarm == null) {
       return Optional.empty();
     }
     alarm.acknowledged = true;
