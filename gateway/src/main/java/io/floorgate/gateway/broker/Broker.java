@@ -51,9 +51,10 @@ import org.slf4j.LoggerFactory;
  * {@link Tickets ticket} as its password. Moquette enforces the ACL, topic length and rate limit
  * through {@link AccessPolicy}. The package's README.md explains why.
  *
- * <p>What clients publish is copied out of Moquette's buffer on its interceptor thread, the
- * buffer released at once, and the copy offered to the {@link MessageSink}; a full sink drops and
- * counts, it never blocks the broker. Telemetry to moquette.io is off.
+ * <p>What clients publish is copied out of Moquette's buffer on the session loop that routed it
+ * ({@link InlineInterception}), the buffer released at once, and the copy offered to the {@link
+ * MessageSink}; a full sink drops and counts, it never blocks the broker. Telemetry to moquette.io
+ * is off.
  *
  * <p>What the gateway publishes retained (alarm states) is held in memory, what clients retain in
  * Moquette's store ({@link OwnedRetained}).
@@ -142,9 +143,9 @@ public final class Broker implements MessagePublisher, AutoCloseable {
 
   /**
    * Moquette alone, configured as Floorgate configures it (persistence, autosave, packet limit,
-   * one interceptor thread), listening itself on the configured address with anonymous clients
-   * allowed: no front door, no ACL or limits, no interceptor, so nothing is copied out or
-   * evaluated. What the broker alone costs: the floor that {@code floorgate bench} compares the
+   * notifications on the calling thread: {@link InlineInterception}), listening itself on the
+   * configured address with anonymous clients allowed: no front door, no ACL or limits, no
+   * interceptor, so nothing is copied out or evaluated. What the broker alone costs: the floor that {@code floorgate bench} compares the
    * gateway with. Not for production (it authenticates nobody).
    */
   public static Broker bare(BrokerConfig config, Clock clock) {
@@ -227,6 +228,9 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     try {
       server.startServer(new MemoryConfig(props), List.of());
       moquetteRunning = true;
+      // As the gateway runs Moquette, so that the floor it is compared with is the same broker.
+      // The bench connects only once the start is reported, after this.
+      InlineInterception.install(server);
       port = awaitBoundPort();
     } catch (IOException | RuntimeException e) {
       stopQuietly();
@@ -259,7 +263,7 @@ public final class Broker implements MessagePublisher, AutoCloseable {
     // Commit sessions, subscriptions and retained messages every second (default 30 s), so a
     // crash loses at most a second of them.
     props.setProperty("autosave_interval", "1");
-    // One interceptor thread keeps messages in arrival order.
+    // One interceptor thread (the pool InlineInterception then replaces: it is never used).
     props.setProperty("intercept.thread_pool.size", "1");
     // Moquette drops a QoS 0 publish (and fails a QoS 1 one) when its session loop's queue is
     // full. Its default, 1,024 commands, is under 0.1 s of a 15,000 msg/s load: a GC pause or
@@ -302,6 +306,7 @@ public final class Broker implements MessagePublisher, AutoCloseable {
       throw new IllegalStateException("cannot start the MQTT broker: " + rootMessage(e), e);
     }
     try {
+      InlineInterception.install(server);
       retained = OwnedRetained.install(server);
       gate.moquette(MoquettePipeline.of(server, moquetteConfig, authenticator, maxPacketBytes()));
     } catch (IllegalStateException e) {
