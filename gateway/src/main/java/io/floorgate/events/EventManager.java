@@ -357,7 +357,8 @@ public final class EventManager implements AutoCloseable {
    *     is then neither journaled nor dispatched)
    * @throws IllegalStateException when the manager is closed
    * @throws RuntimeException when the journal cannot append; the event is then not in the window
-   *     and no handler saw it
+   *     and no handler saw it. (A force to disk that {@code sync: always} waits for and the disk
+   *     refuses does not throw: the event is appended; {@link Journal#awaitDurable}.)
    */
   public boolean publish(Event event) {
     Objects.requireNonNull(event, "event");

@@ -94,12 +94,19 @@ public final class Journal implements AutoCloseable {
   private final Set<File> rolledFiles = ConcurrentHashMap.newKeySet();
   private int lastCycle = Integer.MIN_VALUE;
 
+  /** Forces a file to disk: {@code FileChannel.force}, or a disk that fails in a test. */
+  private final FileForcer forcer;
+  private final AtomicLong syncFailures = new AtomicLong();
+  /** When {@link #awaitDurable} last logged a failed force (nanoTime), 0 for never. */
+  private volatile long syncFailureLogged;
+
   private volatile boolean closed;
   private volatile java.util.function.LongConsumer appendObserver = nanos -> {};
 
-  private Journal(JournalOptions options, SingleChronicleQueue queue) {
+  private Journal(JournalOptions options, SingleChronicleQueue queue, FileForcer forcer) {
     this.options = options;
     this.queue = queue;
+    this.forcer = forcer;
     this.maintenance =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -116,6 +123,11 @@ public final class Journal implements AutoCloseable {
    * @throws UncheckedIOException when the directory cannot be created or opened
    */
   public static Journal open(JournalOptions options) {
+    return open(options, FileForcer.DISK);
+  }
+
+  /** {@link #open(JournalOptions)} forcing files with {@code forcer}: tests fail a disk with it. */
+  static Journal open(JournalOptions options, FileForcer forcer) {
     Path dir = options.dir().toAbsolutePath();
     try {
       Files.createDirectories(dir);
@@ -131,7 +143,7 @@ public final class Journal implements AutoCloseable {
             .rollCycle(RollCycles.FAST_DAILY)
             .blockSize(BLOCK_BYTES)
             .build();
-    Journal journal = new Journal(options, queue);
+    Journal journal = new Journal(options, queue, forcer);
     journal.purgeExpired();
     if (options.sync() == SyncPolicy.BATCH) {
       long every = options.syncInterval().toNanos();
@@ -240,6 +252,12 @@ public final class Journal implements AutoCloseable {
    * Waits until everything appended so far is as durable as the sync policy promises before
    * {@code publish} returns: for {@link SyncPolicy#ALWAYS}, forced to disk (one fsync serves every
    * thread waiting at the time); for the others, nothing to wait for.
+   *
+   * <p>When the disk refuses the force, the records are appended all the same (they are in the
+   * mapped file, and appending them again would journal them twice): the failure is counted
+   * ({@link #syncFailures}) and logged, at most every 30 s, and this returns normally, so that a
+   * caller publishing several events in a row journals and delivers every one of them. The next
+   * call forces again.
    */
   public void awaitDurable() {
     if (options.sync() != SyncPolicy.ALWAYS) {
@@ -249,7 +267,28 @@ public final class Journal implements AutoCloseable {
     if (synced >= target) {
       return;
     }
-    sync(target);
+    try {
+      sync(target);
+    } catch (UncheckedIOException e) {
+      long failures = syncFailures.get();
+      long now = System.nanoTime();
+      long logged = syncFailureLogged;
+      if (logged == 0 || now - logged > TimeUnit.SECONDS.toNanos(30)) {
+        syncFailureLogged = now;
+        LOG.error(
+            "journal {}: records were appended but the disk did not confirm them ({} failed"
+                + " force(s) so far; check the disk: Linux may drop a write it failed even"
+                + " without a power cut): {}",
+            options.dir(),
+            failures,
+            e.getMessage());
+      }
+    }
+  }
+
+  /** Forces of the journal's files that the disk refused, since it opened (any sync policy). */
+  public long syncFailures() {
+    return syncFailures.get();
   }
 
   /** Forces every record appended so far to disk, whatever the policy. */
@@ -293,15 +332,24 @@ public final class Journal implements AutoCloseable {
       long covering = appended.get();
       boolean newFile = newFileSinceSync;
       newFileSinceSync = false;
-      for (File rolled : List.copyOf(rolledFiles)) {
-        force(rolled.toPath());
-        rolledFiles.remove(rolled);
+      try {
+        for (File rolled : List.copyOf(rolledFiles)) {
+          force(rolled.toPath());
+          rolledFiles.remove(rolled);
+        }
+        File current = currentFile;
+        if (current != null) {
+          force(current.toPath());
+        }
+        force(options.dir().resolve("metadata.cq4t"));
+      } catch (RuntimeException e) {
+        // The new file's directory entry is still to be forced, by the next sync. (Only ever set
+        // here: an append may have set it meanwhile.)
+        if (newFile) {
+          newFileSinceSync = true;
+        }
+        throw e;
       }
-      File current = currentFile;
-      if (current != null) {
-        force(current.toPath());
-      }
-      force(options.dir().resolve("metadata.cq4t"));
       if (newFile) {
         forceDirectory(options.dir());
       }
@@ -311,13 +359,14 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  private static void force(Path file) {
+  private void force(Path file) {
     if (!Files.exists(file)) {
       return;
     }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      channel.force(true);
+    try {
+      forcer.force(file);
     } catch (IOException e) {
+      syncFailures.incrementAndGet();
       throw new UncheckedIOException("cannot force " + file + " to disk: " + e.getMessage(), e);
     }
   }

@@ -160,6 +160,11 @@ public final class GatewayMetrics {
           .unit(Unit.BYTES)
           .callback(callback -> callback.call(journal.sizeBytes()))
           .register(registry);
+      CounterWithCallback.builder()
+          .name("floorgate_journal_sync_failures")
+          .help("Forces of the journal's files to disk that the disk refused (a disk fault)")
+          .callback(callback -> callback.call(journal.syncFailures()))
+          .register(registry);
     }
     LongSupplier lag = sources.alertLag();
     if (lag != null) {

@@ -1,0 +1,100 @@
+package io.floorgate.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.floorgate.events.Event;
+import io.floorgate.events.EventManager;
+import io.floorgate.events.EventNotificationConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code sync: always} on a disk that refuses to force: every event is still journaled and
+ * delivered, the failure is counted and logged. The disk is the one part stood in: a real fsync
+ * cannot be made to fail here (root ignores file permissions).
+ */
+class JournalSyncFailureTest {
+  @TempDir Path dir;
+
+  private volatile boolean diskFails;
+  private final AtomicInteger forced = new AtomicInteger();
+  private final FileForcer disk =
+      file -> {
+        if (diskFails) {
+          throw new IOException("Input/output error");
+        }
+        forced.incrementAndGet();
+        FileForcer.DISK.force(file);
+      };
+  private final Logger journalLog = (Logger) LoggerFactory.getLogger(Journal.class);
+  private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+  @BeforeEach
+  void captureLog() {
+    log.start();
+    journalLog.addAppender(log);
+  }
+
+  @AfterEach
+  void releaseLog() {
+    journalLog.detachAppender(log);
+  }
+
+  @Test
+  void aRefusedForce_leavesEveryEventJournaledAndDelivered_countedAndLoggedOnce() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir).withSync(SyncPolicy.ALWAYS), disk)) {
+      EventManager events = EventManager.open(EventNotificationConfig.DEFAULTS, journal);
+      List<String> delivered = new CopyOnWriteArrayList<>();
+      events.subscribe(event -> delivered.add(event.message()));
+      diskFails = true;
+
+      // As the ingest thread announces a batch of alarm transitions: one after the other.
+      for (String message : List.of("raise line1", "raise line2", "clear line1")) {
+        assertThat(events.publish(Event.builder().message(message).build())).isTrue();
+      }
+
+      assertThat(delivered).containsExactly("raise line1", "raise line2", "clear line1");
+      assertThat(JournalContents.records(journal)).hasSize(3);
+      assertThat(journal.syncFailures()).isEqualTo(3);
+      assertThat(log.list)
+          .filteredOn(e -> e.getLevel() == Level.ERROR)
+          .singleElement()
+          .satisfies(
+              e ->
+                  assertThat(e.getFormattedMessage())
+                      .contains("journal " + dir, "did not confirm them", "1 failed force(s)")
+                      .contains("Input/output error"));
+    }
+  }
+
+  @Test
+  void afterARefusedForce_theNextPublishForcesAgain() {
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir).withSync(SyncPolicy.ALWAYS), disk)) {
+      EventManager events = EventManager.open(EventNotificationConfig.DEFAULTS, journal);
+      diskFails = true;
+      events.publish(Event.builder().message("while the disk fails").build());
+      diskFails = false;
+      int before = forced.get();
+
+      events.publish(Event.builder().message("after").build());
+
+      assertThat(forced.get()).isGreaterThan(before);
+      assertThat(journal.syncFailures()).isEqualTo(1);
+    }
+    try (Journal reopened = Journal.open(JournalOptions.defaults(dir))) {
+      assertThat(JournalContents.records(reopened)).hasSize(2);
+    }
+  }
+}
