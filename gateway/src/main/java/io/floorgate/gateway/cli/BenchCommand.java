@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -411,21 +410,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      BrokerConfig defaults = ConfigLoader.defaults().broker();
-      BrokerConfig config =
-          new BrokerConfig(
-              defaults.host(),
-              port,
-              defaults.maxPayloadBytes(),
-              dataDir,
-              defaults.persistence(),
-              defaults.maxConnections(),
-              defaults.maxClientIdLength(),
-              defaults.maxTopicLength(),
-              defaults.maxMessagesPerSecond(),
-              defaults.connectTimeout(),
-              defaults.slowConsumerTimeout(),
-              Optional.empty());
+      BrokerConfig config = ConfigLoader.defaults().broker().withPlainListener(port, dataDir);
       Broker broker = Broker.bare(config, Clock.systemUTC());
       try {
         broker.start();

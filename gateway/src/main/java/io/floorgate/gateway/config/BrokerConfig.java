@@ -39,4 +39,21 @@ public record BrokerConfig(
     Optional<TlsConfig> tls) {
   /** Default of {@code broker.slow_consumer_timeout}. */
   public static final Duration DEFAULT_SLOW_CONSUMER_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The same broker on another plain port and data directory, without TLS. */
+  public BrokerConfig withPlainListener(int port, Path dataDir) {
+    return new BrokerConfig(
+        host,
+        port,
+        maxPayloadBytes,
+        dataDir,
+        persistence,
+        maxConnections,
+        maxClientIdLength,
+        maxTopicLength,
+        maxMessagesPerSecond,
+        connectTimeout,
+        slowConsumerTimeout,
+        Optional.empty());
+  }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,21 +34,7 @@ class InlineInterceptionIT {
   private Broker broker;
 
   private void start() {
-    BrokerConfig defaults = ConfigLoader.defaults().broker();
-    BrokerConfig config =
-        new BrokerConfig(
-            "127.0.0.1",
-            0,
-            defaults.maxPayloadBytes(),
-            dir.resolve("broker"),
-            true,
-            defaults.maxConnections(),
-            defaults.maxClientIdLength(),
-            defaults.maxTopicLength(),
-            defaults.maxMessagesPerSecond(),
-            defaults.connectTimeout(),
-            defaults.slowConsumerTimeout(),
-            Optional.empty());
+    BrokerConfig config = ConfigLoader.defaults().broker().withPlainListener(0, dir.resolve("broker"));
     MessageSink sink =
         message -> {
           sinkThreads.add(Thread.currentThread().getName());
