@@ -145,8 +145,9 @@ public final class Broker implements MessagePublisher, AutoCloseable {
    * Moquette alone, configured as Floorgate configures it (persistence, autosave, packet limit,
    * notifications on the calling thread: {@link InlineInterception}), listening itself on the
    * configured address with anonymous clients allowed: no front door, no ACL or limits, no
-   * interceptor, so nothing is copied out or evaluated. What the broker alone costs: the floor that {@code floorgate bench} compares the
-   * gateway with. Not for production (it authenticates nobody).
+   * interceptor, so nothing is copied out or evaluated. What the broker alone costs: the floor
+   * that {@code floorgate bench} compares the gateway with. Not for production (it authenticates
+   * nobody).
    */
   public static Broker bare(BrokerConfig config, Clock clock) {
     return new Broker(null, config, SecurityConfig.LOOPBACK_DEFAULTS, RefusalSink.NONE, clock);

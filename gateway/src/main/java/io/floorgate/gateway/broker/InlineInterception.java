@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Moquette 0.17's {@code BrokerInterceptor} hands every notification, each publish included,
  * to a thread pool (one thread here), with or without a handler to run. At 5,000 msg/s from 10
- * devices that thread woke for nearly every message: 2.6-2.9 CPU s of a measured minute in bare
+ * devices that thread woke for nearly every message: 2.6-3.7 CPU s of a measured minute in bare
  * Moquette, which runs nothing on it, and 3.9-4.1 s in the gateway (docs/benchmarks.md). The
  * gateway's handler never blocks (it copies the payload, offers the copy to the ingest queue,
  * which drops and counts when full, and releases Moquette's buffer), so it can run on the calling
