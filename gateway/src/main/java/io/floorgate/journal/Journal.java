@@ -94,8 +94,8 @@ public final class Journal implements AutoCloseable {
   private final Set<File> rolledFiles = ConcurrentHashMap.newKeySet();
   private int lastCycle = Integer.MIN_VALUE;
 
-  /** Forces a file to disk: {@code FileChannel.force}, or a disk that fails in a test. */
-  private final FileForcer forcer;
+  /** The real disk, or in a test one that refuses. */
+  private final Disk disk;
   private final AtomicLong syncFailures = new AtomicLong();
   /** When {@link #awaitDurable} last logged a failed force (nanoTime), 0 for never. */
   private volatile long syncFailureLogged;
@@ -103,10 +103,10 @@ public final class Journal implements AutoCloseable {
   private volatile boolean closed;
   private volatile java.util.function.LongConsumer appendObserver = nanos -> {};
 
-  private Journal(JournalOptions options, SingleChronicleQueue queue, FileForcer forcer) {
+  private Journal(JournalOptions options, SingleChronicleQueue queue, Disk disk) {
     this.options = options;
     this.queue = queue;
-    this.forcer = forcer;
+    this.disk = disk;
     this.maintenance =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -123,11 +123,11 @@ public final class Journal implements AutoCloseable {
    * @throws UncheckedIOException when the directory cannot be created or opened
    */
   public static Journal open(JournalOptions options) {
-    return open(options, FileForcer.DISK);
+    return open(options, Disk.REAL);
   }
 
-  /** {@link #open(JournalOptions)} forcing files with {@code forcer}: tests fail a disk with it. */
-  static Journal open(JournalOptions options, FileForcer forcer) {
+  /** {@link #open(JournalOptions)} on {@code disk}: tests give it one that refuses. */
+  static Journal open(JournalOptions options, Disk disk) {
     Path dir = options.dir().toAbsolutePath();
     try {
       Files.createDirectories(dir);
@@ -143,7 +143,7 @@ public final class Journal implements AutoCloseable {
             .rollCycle(RollCycles.FAST_DAILY)
             .blockSize(BLOCK_BYTES)
             .build();
-    Journal journal = new Journal(options, queue, forcer);
+    Journal journal = new Journal(options, queue, disk);
     journal.purgeExpired();
     if (options.sync() == SyncPolicy.BATCH) {
       long every = options.syncInterval().toNanos();
@@ -223,6 +223,12 @@ public final class Journal implements AutoCloseable {
         appenders.add(out);
       }
       long started = System.nanoTime();
+      try {
+        disk.beforeAppend(options.dir());
+      } catch (IOException e) {
+        throw new JournalUnavailableException(
+            "journal " + options.dir() + " cannot append: " + e, e);
+      }
       try (DocumentContext dc = out.writingDocument()) {
         dc.wire().bytes().write(encoded.buf, 0, length);
       } catch (RuntimeException e) {
@@ -364,7 +370,7 @@ public final class Journal implements AutoCloseable {
       return;
     }
     try {
-      forcer.force(file);
+      disk.force(file);
     } catch (IOException e) {
       syncFailures.incrementAndGet();
       throw new UncheckedIOException("cannot force " + file + " to disk: " + e.getMessage(), e);

@@ -9,11 +9,9 @@ import ch.qos.logback.core.read.ListAppender;
 import io.floorgate.events.Event;
 import io.floorgate.events.EventManager;
 import io.floorgate.events.EventNotificationConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,22 +20,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code sync: always} on a disk that refuses to force: every event is still journaled and
- * delivered, the failure is counted and logged. The disk is the one part stood in: a real fsync
- * cannot be made to fail here (root ignores file permissions).
+ * delivered, the failure is counted and logged. The disk is the one part stood in ({@link
+ * RefusingDisk}).
  */
 class JournalSyncFailureTest {
   @TempDir Path dir;
 
-  private volatile boolean diskFails;
-  private final AtomicInteger forced = new AtomicInteger();
-  private final FileForcer disk =
-      file -> {
-        if (diskFails) {
-          throw new IOException("Input/output error");
-        }
-        forced.incrementAndGet();
-        FileForcer.DISK.force(file);
-      };
+  private final RefusingDisk disk = new RefusingDisk();
   private final Logger journalLog = (Logger) LoggerFactory.getLogger(Journal.class);
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
@@ -54,11 +43,11 @@ class JournalSyncFailureTest {
 
   @Test
   void aRefusedForce_leavesEveryEventJournaledAndDelivered_countedAndLoggedOnce() {
-    try (Journal journal = Journal.open(JournalOptions.defaults(dir).withSync(SyncPolicy.ALWAYS), disk)) {
+    try (Journal journal = disk.open(JournalOptions.defaults(dir).withSync(SyncPolicy.ALWAYS))) {
       EventManager events = EventManager.open(EventNotificationConfig.DEFAULTS, journal);
       List<String> delivered = new CopyOnWriteArrayList<>();
       events.subscribe(event -> delivered.add(event.message()));
-      diskFails = true;
+      disk.refuseForces(true);
 
       // As the ingest thread announces a batch of alarm transitions: one after the other.
       for (String message : List.of("raise line1", "raise line2", "clear line1")) {
@@ -81,16 +70,16 @@ class JournalSyncFailureTest {
 
   @Test
   void afterARefusedForce_theNextPublishForcesAgain() {
-    try (Journal journal = Journal.open(JournalOptions.defaults(dir).withSync(SyncPolicy.ALWAYS), disk)) {
+    try (Journal journal = disk.open(JournalOptions.defaults(dir).withSync(SyncPolicy.ALWAYS))) {
       EventManager events = EventManager.open(EventNotificationConfig.DEFAULTS, journal);
-      diskFails = true;
+      disk.refuseForces(true);
       events.publish(Event.builder().message("while the disk fails").build());
-      diskFails = false;
-      int before = forced.get();
+      disk.refuseForces(false);
+      int before = disk.forced();
 
       events.publish(Event.builder().message("after").build());
 
-      assertThat(forced.get()).isGreaterThan(before);
+      assertThat(disk.forced()).isGreaterThan(before);
       assertThat(journal.syncFailures()).isEqualTo(1);
     }
     try (Journal reopened = Journal.open(JournalOptions.defaults(dir))) {

@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -381,7 +382,8 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     List<Transition> dropped = new ArrayList<>();
     evaluator.replaceRules(next, clock.millis(), dropped);
     rules = next;
-    dropped.forEach(announcer::announce);
+    // The alarms are gone from the evaluator: their clears must reach the journal.
+    dropped.forEach(this::announceDurably);
     showOutOfService(previous, next);
     return new RuleChange(List.copyOf(added), removed, List.copyOf(changed), dropped.size());
   }
@@ -424,7 +426,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   }
 
   private List<Transition> operatorAction(List<Transition> done) {
-    done.forEach(announcer::announceOperatorAction);
+    done.forEach(t -> announceDurably(t, announcer::announceOperatorAction));
     return done;
   }
 
@@ -469,7 +471,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
           actionDetails.put("alarm_state", t.alarm().state().value());
         });
     commands.publish(new UserActionEvent(user, "acknowledge_event", actionDetails));
-    alarm.ifPresent(announcer::announce);
+    alarm.ifPresent(this::announceDurably);
     return AckOutcome.ACKNOWLEDGED;
   }
 
@@ -652,17 +654,21 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     batch.forEach(this::announceDurably);
   }
 
-  /**
-   * Announces a transition; when the journal cannot take its event, waits and tries again rather
-   * than lose it (the alarm state already moved on). Meanwhile telemetry queues up, and what the
-   * queue cannot hold is counted and reported.
-   */
   private void announceDurably(Transition transition) {
+    announceDurably(transition, announcer::announce);
+  }
+
+  /**
+   * Announces a transition, {@code how}; when the journal cannot take its event, waits and tries
+   * again rather than lose it (the alarm state already moved on). Meanwhile telemetry and
+   * commands queue up, and what the queue cannot hold is counted and reported.
+   */
+  private void announceDurably(Transition transition, Consumer<Transition> how) {
     long backoffMillis = 100;
     long lastLog = 0;
     while (true) {
       try {
-        announcer.announce(transition);
+        how.accept(transition);
         journalBlocked = false;
         return;
       } catch (JournalUnavailableException e) {

@@ -8,7 +8,6 @@ import io.floorgate.events.EventCategory;
 import io.floorgate.events.EventManager;
 import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.gateway.broker.InboundMessage;
-import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalContents;
 import io.floorgate.journal.JournalOptions;
@@ -61,15 +60,7 @@ class IngestAcknowledgementTest {
     events =
         EventManager.open(EventNotificationConfig.DEFAULTS.withMaxEvents(MAX_EVENTS), journal);
     events.subscribe(published::add);
-    ingest =
-        Ingests.ingest(
-            Ingests.config(
-                1_000,
-                IngestConfig.DEFAULT_QUEUE_BYTES,
-                List.of(),
-                IngestConfig.DEFAULT_MAX_JSON_DEPTH),
-            Ingests.temperatureAbove25(),
-            events);
+    ingest = Ingests.temperatureAlarms(events);
     ingest.start();
     byte[] breach = "{\"value\": 30}".getBytes(StandardCharsets.UTF_8);
     ingest.offer(new InboundMessage(TOPIC, breach, 0, false, "plc-1", null, 0));

@@ -40,6 +40,14 @@ final class Ingests {
         IngestConfig.DEFAULT_MAX_JSON_TOKENS);
   }
 
+  /** A new ingest, not started, with {@link #temperatureAbove25} and the defaults (1,000 queued). */
+  static Ingest temperatureAlarms(EventManager events) {
+    return ingest(
+        config(1_000, IngestConfig.DEFAULT_QUEUE_BYTES, List.of(), IngestConfig.DEFAULT_MAX_JSON_DEPTH),
+        temperatureAbove25(),
+        events);
+  }
+
   /** A new ingest, not started, acknowledging on {@code alerts/ack}. */
   static Ingest ingest(IngestConfig config, RuleSet rules, EventManager events) {
     AlarmBoard board =

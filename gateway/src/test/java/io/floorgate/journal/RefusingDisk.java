@@ -1,0 +1,54 @@
+package io.floorgate.journal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A disk that refuses the journal's writes or forces while told to, for tests of what the gateway
+ * does then: the real one cannot be made to refuse here (the tests run as root).
+ */
+public final class RefusingDisk {
+  private volatile boolean refusesWrites;
+  private volatile boolean refusesForces;
+  private final AtomicInteger forced = new AtomicInteger();
+
+  private final Disk disk =
+      new Disk() {
+        @Override
+        public void force(Path file) throws IOException {
+          if (refusesForces) {
+            throw new IOException("Input/output error");
+          }
+          forced.incrementAndGet();
+          Disk.REAL.force(file);
+        }
+
+        @Override
+        public void beforeAppend(Path dir) throws IOException {
+          if (refusesWrites) {
+            throw new IOException("No space left on device");
+          }
+        }
+      };
+
+  /** A journal on this disk. */
+  public Journal open(JournalOptions options) {
+    return Journal.open(options, disk);
+  }
+
+  /** From now on, appends fail (as on a full disk) or succeed again. */
+  public void refuseWrites(boolean refuse) {
+    refusesWrites = refuse;
+  }
+
+  /** From now on, forces fail (as on a failing disk) or succeed again. */
+  public void refuseForces(boolean refuse) {
+    refusesForces = refuse;
+  }
+
+  /** Forces the disk has done. */
+  public int forced() {
+    return forced.get();
+  }
+}
