@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalContents;
-import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalOptions;
-import io.floorgate.journal.JournalReader;
 import io.floorgate.journal.JournalRecord;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -173,11 +170,7 @@ class EventManagerJournalTest {
       manager.publish(e2);
       manager.acknowledgeEvent(e2.eventId());
       WindowReplay replay = new WindowReplay(10);
-      try (JournalReader reader = journal.reader()) {
-        for (Optional<JournalEntry> e = reader.next(); e.isPresent(); e = reader.next()) {
-          replay.accept(e.get());
-        }
-      }
+      JournalContents.entries(journal).forEach(replay::accept);
       window.addAll(replay.entries());
     }
     WindowReplay.Entry first = window.get(0);

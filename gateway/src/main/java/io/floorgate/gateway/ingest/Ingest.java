@@ -796,10 +796,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     String id = eventId.asText();
     if (acknowledgeNow(id, userId.asText(), "mqtt", message.clientId())
         == AckOutcome.UNKNOWN_EVENT) {
-      reject(
-          message,
-          Rejection.UNKNOWN_EVENT,
-          unknownEvent(id));
+      reject(message, Rejection.UNKNOWN_EVENT, unknownEvent(id));
     }
   }
 

@@ -1,25 +1,17 @@
 package io.floorgate.gateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.floorgate.events.Event;
 import io.floorgate.events.EventCategory;
-import io.floorgate.events.EventManager;
 import io.floorgate.events.EventNotificationConfig;
-import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalContents;
 import io.floorgate.journal.JournalOptions;
 import io.floorgate.journal.JournalRecord;
 import io.floorgate.rules.eval.AlarmState;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,56 +23,34 @@ import org.junit.jupiter.api.io.TempDir;
  * journaled so that it survives a restart.
  */
 class IngestAcknowledgementTest {
-  private static final String TOPIC = "plant/line1/s1/temperature";
   private static final int MAX_EVENTS = 3;
 
   @TempDir Path dir;
 
-  private final List<Event> published = new CopyOnWriteArrayList<>();
-  private Journal journal;
-  private EventManager events;
-  private Ingest ingest;
+  private Ingests.JournaledIngest gateway;
 
   @AfterEach
   void close() {
-    if (ingest != null) {
-      ingest.close();
-    }
-    if (events != null) {
-      events.close();
-    }
-    if (journal != null) {
-      journal.close();
+    if (gateway != null) {
+      gateway.close();
     }
   }
 
   /** A journaled gateway's ingest with one alarm rule, started, and its raise event's id. */
   private String raiseAnAlarm() {
-    journal = Journal.open(JournalOptions.defaults(dir));
-    events =
-        EventManager.open(EventNotificationConfig.DEFAULTS.withMaxEvents(MAX_EVENTS), journal);
-    events.subscribe(published::add);
-    ingest = Ingests.temperatureAlarms(events);
-    ingest.start();
-    byte[] breach = "{\"value\": 30}".getBytes(StandardCharsets.UTF_8);
-    ingest.offer(new InboundMessage(TOPIC, breach, 0, false, "plc-1", null, 0));
-    return await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> threshold(published), Optional::isPresent)
-        .orElseThrow()
-        .eventId();
-  }
-
-  private static Optional<Event> threshold(List<Event> events) {
-    return events.stream().filter(e -> e.category() == EventCategory.THRESHOLD).findFirst();
+    gateway =
+        new Ingests.JournaledIngest(
+            Journal.open(JournalOptions.defaults(dir)),
+            EventNotificationConfig.DEFAULTS.withMaxEvents(MAX_EVENTS));
+    return gateway.raise().eventId();
   }
 
   /** Publishes enough other events that the window no longer holds {@code eventId}. */
   private void pushOutOfTheWindow(String eventId) {
     for (int i = 0; i < MAX_EVENTS; i++) {
-      events.publish(Event.builder().message("later event " + i).build());
+      gateway.events.publish(Event.builder().message("later event " + i).build());
     }
-    assertThat(events.getEvent(eventId)).as("the raise event has left the window").isEmpty();
+    assertThat(gateway.events.getEvent(eventId)).as("the raise event has left the window").isEmpty();
   }
 
   @Test
@@ -89,11 +59,11 @@ class IngestAcknowledgementTest {
     String raise = raiseAnAlarm();
     pushOutOfTheWindow(raise);
 
-    assertThat(ingest.acknowledge(raise, "op-7", "http").get(10, TimeUnit.SECONDS))
+    assertThat(gateway.ingest.acknowledge(raise, "op-7", "http").get(10, TimeUnit.SECONDS))
         .isEqualTo(Ingest.AckOutcome.ACKNOWLEDGED);
 
     Event action =
-        published.stream()
+        gateway.published.stream()
             .filter(e -> e.category() == EventCategory.USER)
             .findFirst()
             .orElseThrow();
@@ -105,14 +75,14 @@ class IngestAcknowledgementTest {
         .containsEntry("event_id", raise)
         .containsEntry("rule_id", "t")
         .containsEntry("alarm_state", "active_acknowledged");
-    assertThat(JournalContents.records(journal))
+    assertThat(JournalContents.records(gateway.journal))
         .filteredOn(JournalRecord.AckRecord.class::isInstance)
         .extracting(r -> ((JournalRecord.AckRecord) r).eventId())
         .containsExactly(raise);
 
     // What the next start restores the alarms from: the journal.
     AlarmHistory restored = new AlarmHistory();
-    JournalContents.entries(journal).forEach(restored::accept);
+    JournalContents.entries(gateway.journal).forEach(restored::accept);
     assertThat(restored.entries())
         .singleElement()
         .satisfies(
@@ -127,15 +97,15 @@ class IngestAcknowledgementTest {
       throws Exception {
     String raise = raiseAnAlarm();
     pushOutOfTheWindow(raise);
-    String filler = published.get(1).eventId(); // the first later event, also out of the window
-    events.publish(Event.builder().message("one more").build());
-    assertThat(events.getEvent(filler)).isEmpty();
+    String filler = gateway.published.get(1).eventId(); // the first later event, also out of the window
+    gateway.events.publish(Event.builder().message("one more").build());
+    assertThat(gateway.events.getEvent(filler)).isEmpty();
 
-    assertThat(ingest.acknowledge(filler, "op-7", "http").get(10, TimeUnit.SECONDS))
+    assertThat(gateway.ingest.acknowledge(filler, "op-7", "http").get(10, TimeUnit.SECONDS))
         .isEqualTo(Ingest.AckOutcome.UNKNOWN_EVENT);
-    assertThat(ingest.acknowledge("no-such-event", "op-7", "http").get(10, TimeUnit.SECONDS))
+    assertThat(gateway.ingest.acknowledge("no-such-event", "op-7", "http").get(10, TimeUnit.SECONDS))
         .isEqualTo(Ingest.AckOutcome.UNKNOWN_EVENT);
-    assertThat(JournalContents.records(journal))
+    assertThat(JournalContents.records(gateway.journal))
         .noneMatch(JournalRecord.AckRecord.class::isInstance);
   }
 }

@@ -1,16 +1,25 @@
 package io.floorgate.gateway.ingest;
 
+import static org.awaitility.Awaitility.await;
+
+import io.floorgate.events.Event;
+import io.floorgate.events.EventCategory;
 import io.floorgate.events.EventManager;
+import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.events.EventSeverity;
 import io.floorgate.gateway.alerts.AlarmBoard;
+import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.gateway.config.TopicTemplate;
 import io.floorgate.rules.RuleFile;
+import io.floorgate.journal.Journal;
 import io.floorgate.rules.RuleSet;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Ingests for tests, without a broker: the alarm states they publish go nowhere. */
 final class Ingests {
@@ -59,5 +68,48 @@ final class Ingests {
             EventSeverity.WARNING);
     return new Ingest(
         config, List.of(), "alerts/ack", 65_536, rules, events, board, Clock.systemUTC());
+  }
+
+  /**
+   * A started ingest with {@link #temperatureAbove25} over an event manager on {@code journal},
+   * collecting every event it publishes; closing it closes all three.
+   */
+  static final class JournaledIngest implements AutoCloseable {
+    static final String TOPIC = "plant/line1/s1/temperature";
+
+    final Journal journal;
+    final EventManager events;
+    final Ingest ingest;
+    final List<Event> published = new CopyOnWriteArrayList<>();
+
+    JournaledIngest(Journal journal, EventNotificationConfig config) {
+      this.journal = journal;
+      this.events = EventManager.open(config, journal);
+      events.subscribe(published::add);
+      this.ingest = temperatureAlarms(events);
+      ingest.start();
+    }
+
+    /** Sends a breach on {@link #TOPIC}; returns the event that raised its alarm, once published. */
+    Event raise() {
+      byte[] breach = "{\"value\": 30}".getBytes(StandardCharsets.UTF_8);
+      ingest.offer(new InboundMessage(TOPIC, breach, 0, false, "plc-1", null, 0));
+      return await()
+          .atMost(Duration.ofSeconds(10))
+          .until(this::thresholdEvents, events -> !events.isEmpty())
+          .get(0);
+    }
+
+    /** The threshold events published so far, in order. */
+    List<Event> thresholdEvents() {
+      return published.stream().filter(e -> e.category() == EventCategory.THRESHOLD).toList();
+    }
+
+    @Override
+    public void close() {
+      ingest.close();
+      events.close();
+      journal.close();
+    }
   }
 }
