@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RefusingDisk {
   private volatile boolean refusesWrites;
   private volatile boolean refusesForces;
+  private int appendsBeforeRefusing = -1; // guarded by this; -1: no countdown
   private final AtomicInteger forced = new AtomicInteger();
 
   private final Disk disk =
@@ -26,7 +27,7 @@ public final class RefusingDisk {
 
         @Override
         public void beforeAppend(Path dir) throws IOException {
-          if (refusesWrites) {
+          if (refusesWrites || countedDown()) {
             throw new IOException("No space left on device");
           }
         }
@@ -38,8 +39,33 @@ public final class RefusingDisk {
   }
 
   /** From now on, appends fail (as on a full disk) or succeed again. */
-  public void refuseWrites(boolean refuse) {
+  public synchronized void refuseWrites(boolean refuse) {
+    appendsBeforeRefusing = -1;
     refusesWrites = refuse;
+  }
+
+  /**
+   * Takes {@code appends} more appends, then refuses writes (as a disk that fills up between
+   * two appends) until {@link #refuseWrites refuseWrites(false)}.
+   */
+  public synchronized void refuseWritesAfter(int appends) {
+    if (appends < 0) {
+      throw new IllegalArgumentException("appends must be >= 0, but was " + appends);
+    }
+    appendsBeforeRefusing = appends;
+  }
+
+  private synchronized boolean countedDown() {
+    if (appendsBeforeRefusing < 0) {
+      return false;
+    }
+    if (appendsBeforeRefusing == 0) {
+      appendsBeforeRefusing = -1;
+      refusesWrites = true;
+      return true;
+    }
+    appendsBeforeRefusing--;
+    return false;
   }
 
   /** From now on, forces fail (as on a failing disk) or succeed again. */

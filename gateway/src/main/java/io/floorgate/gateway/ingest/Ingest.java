@@ -62,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * between two messages: no message is evaluated against a half-applied set. While messages keep
  * arriving, the thread takes what came in the last two milliseconds at once rather than being woken
  * for each ({@link #gather}).
+ *
+ * <p>An event it has decided to publish is never dropped because the journal refuses it (a full
+ * disk): the thread holds it and tries again ({@link #durably}) while the queue fills, since the
+ * alarm states, the twin's last status or a journaled acknowledgement have already moved on.
  */
 public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
@@ -470,7 +474,10 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
           actionDetails.put("topic", t.alarm().topic());
           actionDetails.put("alarm_state", t.alarm().state().value());
         });
-    commands.publish(new UserActionEvent(user, "acknowledge_event", actionDetails));
+    // The acknowledgement is journaled already: what follows from it must not be lost.
+    durably(
+        () -> "the acknowledgement of event " + eventId,
+        () -> commands.publish(new UserActionEvent(user, "acknowledge_event", actionDetails)));
     alarm.ifPresent(this::announceDurably);
     return AckOutcome.ACKNOWLEDGED;
   }
@@ -659,37 +666,50 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   }
 
   /**
-   * Announces a transition, {@code how}; when the journal cannot take its event, waits and tries
-   * again rather than lose it (the alarm state already moved on). Meanwhile telemetry and
-   * commands queue up, and what the queue cannot hold is counted and reported.
+   * Announces a transition, {@code how}, holding it while the journal refuses (the alarm state
+   * already moved on). Any other failure loses this transition only, with one error line: the
+   * others of its batch are still announced.
    */
   private void announceDurably(Transition transition, Consumer<Transition> how) {
+    Supplier<String> what = () -> "alarm " + transition.alarm().key() + " " + transition.kind();
+    try {
+      durably(what, () -> how.accept(transition));
+    } catch (RuntimeException e) {
+      LOG.error("announcing {} failed: {}", what.get(), e.toString());
+      LOG.debug("announcing {} failed", what.get(), e);
+    }
+  }
+
+  /**
+   * Publishes what the ingest thread decided to publish, {@code what} naming it for the log; when
+   * the journal cannot take it, waits and tries again rather than lose it. Meanwhile telemetry
+   * and commands queue up, and what the queue cannot hold is counted and reported.
+   *
+   * @return false only when the gateway stopped before the journal took it
+   */
+  private boolean durably(Supplier<String> what, Runnable publish) {
     long backoffMillis = 100;
     long lastLog = 0;
     while (true) {
       try {
-        how.accept(transition);
+        publish.run();
         journalBlocked = false;
-        return;
+        return true;
       } catch (JournalUnavailableException e) {
         journalBlocked = true;
         if (!running) {
           LOG.error(
-              "alarm {} {} was not announced: the journal is unavailable and the gateway is"
-                  + " stopping ({})",
-              transition.alarm().key(),
-              transition.kind(),
+              "{} was not published: the journal is unavailable and the gateway is stopping ({})",
+              what.get(),
               e.getMessage());
-          return;
+          return false;
         }
         long now = System.nanoTime();
         if (now - lastLog > TimeUnit.SECONDS.toNanos(30) || lastLog == 0) {
           lastLog = now;
           LOG.error(
-              "holding alarm {} {} until the journal takes it again; telemetry waits in the"
-                  + " queue: {}",
-              transition.alarm().key(),
-              transition.kind(),
+              "holding {} until the journal takes it again; telemetry waits in the queue: {}",
+              what.get(),
               e.getMessage());
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
@@ -709,12 +729,17 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       return;
     }
     String now = status.asText();
-    String before = lastStatus.put(topic, now);
+    String before = lastStatus.get(topic);
     if (now.equals(before)) {
       return;
     }
     Map<String, Object> previous = before == null ? Map.of() : Map.of("system_status", before);
-    twin.publishStateUpdate(previous, Map.of("system_status", now));
+    // Remembered once published: a change that failed is published again with the next message.
+    if (durably(
+        () -> "the state change of '" + topic + "' to '" + now + "'",
+        () -> twin.publishStateUpdate(previous, Map.of("system_status", now)))) {
+      lastStatus.put(topic, now);
+    }
   }
 
   private void simulation(InboundMessage message) {
@@ -742,8 +767,10 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         parameters == null ? Map.of() : (Map<String, Object>) decoder.toJava(parameters);
     JsonNode results = root.get("results");
     Object resultValue = results == null ? Map.of() : decoder.toJava(results);
-    twin.publishSimulationResult(
-        id.asText(), params, resultValue == null ? Map.of() : resultValue, improvement.doubleValue());
+    Object result = resultValue == null ? Map.of() : resultValue;
+    durably(
+        () -> "simulation result '" + id.asText() + "'",
+        () -> twin.publishSimulationResult(id.asText(), params, result, improvement.doubleValue()));
   }
 
   private void optimization(InboundMessage message) {
@@ -775,7 +802,9 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         return;
       }
     }
-    twin.publish(event.build());
+    OptimizationEvent opportunity = event.build();
+    durably(
+        () -> "optimization opportunity '" + type.asText() + "'", () -> twin.publish(opportunity));
   }
 
   private void acknowledge(InboundMessage message) {

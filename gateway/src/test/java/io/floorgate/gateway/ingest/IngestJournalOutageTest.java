@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.floorgate.events.Event;
+import io.floorgate.events.EventCategory;
 import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.journal.JournalContents;
 import io.floorgate.journal.JournalOptions;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a rule change does to an alarm reaches the journal even when the journal refuses writes for
- * a while: the ingest thread holds it and tries again, as it does for telemetry's transitions.
+ * What the ingest thread decided to publish reaches the journal even when the journal refuses
+ * writes for a while (a full disk): the ingest thread holds it and tries again, as it does for
+ * telemetry's alarm transitions.
  */
 class IngestJournalOutageTest {
   @TempDir Path dir;
@@ -68,6 +70,75 @@ class IngestJournalOutageTest {
         .filteredOn(JournalRecord.EventRecord.class::isInstance)
         .extracting(r -> ((JournalRecord.EventRecord) r).category())
         .containsExactly("threshold", "threshold");
+  }
+
+  @Test
+  void anAcknowledgement_whoseUserActionTheJournalRefuses_isHeldAndCompletesOnceItTakesWrites()
+      throws Exception {
+    gateway =
+        new Ingests.JournaledIngest(
+            disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS);
+    String raise = gateway.raise().eventId();
+    Ingest ingest = gateway.ingest;
+
+    disk.refuseWritesAfter(1); // the acknowledgement's record, then the disk is full
+    CompletableFuture<Ingest.AckOutcome> ack = ingest.acknowledge(raise, "op-7", "http");
+
+    await().atMost(Duration.ofSeconds(10)).until(ingest::journalBlocked);
+    assertThat(ack).isNotDone();
+    disk.refuseWrites(false);
+
+    assertThat(ack.get(10, TimeUnit.SECONDS)).isEqualTo(Ingest.AckOutcome.ACKNOWLEDGED);
+    assertThat(JournalContents.records(gateway.journal))
+        .filteredOn(r -> !(r instanceof JournalRecord.RulesRecord))
+        .extracting(IngestJournalOutageTest::describe)
+        .containsExactly("event threshold", "ack " + raise, "event user");
+    assertThat(gateway.published)
+        .filteredOn(e -> e.category() == EventCategory.USER)
+        .singleElement()
+        .satisfies(action -> assertThat(action.details()).containsEntry("user_id", "op-7"));
+  }
+
+  @Test
+  void aTwinStateChange_whileTheJournalRefuses_isHeldAndPublishedOnce() {
+    gateway =
+        new Ingests.JournaledIngest(
+            disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS);
+    Ingest ingest = gateway.ingest;
+
+    disk.refuseWrites(true);
+    gateway.send(Ingests.JournaledIngest.STATE_TOPIC, "{\"system_status\": \"running\"}");
+    await().atMost(Duration.ofSeconds(10)).until(ingest::journalBlocked);
+    gateway.send(Ingests.JournaledIngest.STATE_TOPIC, "{\"system_status\": \"running\"}");
+    gateway.send(Ingests.JournaledIngest.STATE_TOPIC, "{\"system_status\": \"stopped\"}");
+    disk.refuseWrites(false);
+
+    List<Event> changes =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> gateway.published.stream()
+                    .filter(e -> e.category() == EventCategory.SYSTEM)
+                    .toList(),
+                events -> events.size() >= 2);
+    assertThat(changes)
+        .extracting(e -> e.details().get("previous_state") + " -> " + e.details().get("new_state"))
+        .containsExactly("unknown -> running", "running -> stopped");
+    assertThat(ingest.journalBlocked()).isFalse();
+    assertThat(JournalContents.records(gateway.journal))
+        .filteredOn(JournalRecord.EventRecord.class::isInstance)
+        .extracting(r -> ((JournalRecord.EventRecord) r).category())
+        .containsExactly("system", "system");
+  }
+
+  private static String describe(JournalRecord record) {
+    if (record instanceof JournalRecord.EventRecord event) {
+      return "event " + event.category();
+    }
+    if (record instanceof JournalRecord.AckRecord ack) {
+      return "ack " + ack.eventId();
+    }
+    return record.getClass().getSimpleName();
   }
 
   private static RuleSet pressureRuleOnly() {

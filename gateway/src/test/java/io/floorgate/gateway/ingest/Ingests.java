@@ -9,6 +9,7 @@ import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.events.EventSeverity;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.broker.InboundMessage;
+import io.floorgate.gateway.broker.MessagePublisher;
 import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.gateway.config.TopicTemplate;
 import io.floorgate.rules.RuleFile;
@@ -49,25 +50,45 @@ final class Ingests {
         IngestConfig.DEFAULT_MAX_JSON_TOKENS);
   }
 
-  /** A new ingest, not started, with {@link #temperatureAbove25} and the defaults (1,000 queued). */
+  /**
+   * A new ingest, not started, with {@link #temperatureAbove25}, twin state on {@link
+   * JournaledIngest#STATE_TOPIC} and the defaults (1,000 queued).
+   */
   static Ingest temperatureAlarms(EventManager events) {
     return ingest(
         config(1_000, IngestConfig.DEFAULT_QUEUE_BYTES, List.of(), IngestConfig.DEFAULT_MAX_JSON_DEPTH),
+        List.of(JournaledIngest.STATE_TOPIC),
         temperatureAbove25(),
         events);
   }
 
   /** A new ingest, not started, acknowledging on {@code alerts/ack}. */
   static Ingest ingest(IngestConfig config, RuleSet rules, EventManager events) {
+    return ingest(config, List.of(), rules, events);
+  }
+
+  /** A new ingest, not started, acknowledging on {@code alerts/ack}, with twin state topics. */
+  static Ingest ingest(
+      IngestConfig config, List<String> stateTopics, RuleSet rules, EventManager events) {
+    return ingest(config, stateTopics, rules, events, (topic, payload, qos, retain) -> true);
+  }
+
+  /** The same, publishing its alarm states with {@code alarmStates}. */
+  static Ingest ingest(
+      IngestConfig config,
+      List<String> stateTopics,
+      RuleSet rules,
+      EventManager events,
+      MessagePublisher alarmStates) {
     AlarmBoard board =
         new AlarmBoard(
             TopicTemplate.parse("alarms/{rule_id}", Set.of("rule_id", "gateway_id")),
             "gw",
             1,
-            (topic, payload, qos, retain) -> true,
+            alarmStates,
             EventSeverity.WARNING);
     return new Ingest(
-        config, List.of(), "alerts/ack", 65_536, rules, events, board, Clock.systemUTC());
+        config, stateTopics, "alerts/ack", 65_536, rules, events, board, Clock.systemUTC());
   }
 
   /**
@@ -76,6 +97,8 @@ final class Ingests {
    */
   static final class JournaledIngest implements AutoCloseable {
     static final String TOPIC = "plant/line1/s1/temperature";
+    /** Where the line's twin state arrives ({@code {"system_status": ...}}). */
+    static final String STATE_TOPIC = "plant/line1/state";
 
     final Journal journal;
     final EventManager events;
@@ -90,10 +113,15 @@ final class Ingests {
       ingest.start();
     }
 
+    /** Offers {@code json} on {@code topic}, as client {@code plc-1} would publish it. */
+    void send(String topic, String json) {
+      byte[] payload = json.getBytes(StandardCharsets.UTF_8);
+      ingest.offer(new InboundMessage(topic, payload, 0, false, "plc-1", null, 0));
+    }
+
     /** Sends a breach on {@link #TOPIC}; returns the event that raised its alarm, once published. */
     Event raise() {
-      byte[] breach = "{\"value\": 30}".getBytes(StandardCharsets.UTF_8);
-      ingest.offer(new InboundMessage(TOPIC, breach, 0, false, "plc-1", null, 0));
+      send(TOPIC, "{\"value\": 30}");
       return await()
           .atMost(Duration.ofSeconds(10))
           .until(this::thresholdEvents, events -> !events.isEmpty())
