@@ -448,7 +448,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         + eventId
         + "' is not among the last "
         + events.config().maxEvents()
-        + " events, nor did it raise an alarm that awaits acknowledgement";
+        + " events, nor did it raise an alarm that is still active or unacknowledged";
   }
 
   private AckOutcome acknowledgeNow(
@@ -456,10 +456,13 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     if (!events.acknowledgeEvent(eventId)) {
       // The window keeps the last max_events events, but an alarm can await acknowledgement far
       // longer: its raising event is acknowledged all the same, journaled for the next start.
-      if (!evaluator.awaitsAcknowledgement(eventId)) {
+      if (!evaluator.holdsAlarmRaisedBy(eventId)) {
         return AckOutcome.UNKNOWN_EVENT;
       }
-      events.journalAcknowledgement(eventId);
+      // Acknowledged before (a retry, a QoS 1 redelivery): answered as a repeat in the window is.
+      if (evaluator.awaitsAcknowledgement(eventId)) {
+        events.journalAcknowledgement(eventId);
+      }
     }
     Optional<Transition> alarm = evaluator.acknowledge(eventId, user, clock.millis());
     Map<String, Object> actionDetails = new LinkedHashMap<>();

@@ -93,6 +93,24 @@ class IngestAcknowledgementTest {
   }
 
   @Test
+  void aRepeatedAcknowledgement_afterTheRaiseEventLeftTheWindow_isAcknowledgedAndJournaledOnce()
+      throws Exception {
+    String raise = raiseAnAlarm();
+    pushOutOfTheWindow(raise);
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+      assertThat(gateway.ingest.acknowledge(raise, "op-7", "mqtt").get(10, TimeUnit.SECONDS))
+          .as("attempt %d", attempt + 1)
+          .isEqualTo(Ingest.AckOutcome.ACKNOWLEDGED);
+    }
+
+    assertThat(JournalContents.records(gateway.journal))
+        .filteredOn(JournalRecord.AckRecord.class::isInstance)
+        .extracting(r -> ((JournalRecord.AckRecord) r).eventId())
+        .containsExactly(raise);
+  }
+
+  @Test
   void anEventOutsideTheWindowThatRaisedNoAlarm_isStillUnknown_andNothingIsJournaled()
       throws Exception {
     String raise = raiseAnAlarm();

@@ -300,6 +300,15 @@ public final class Evaluator {
     return awaitingAcknowledgement(eventId) != null;
   }
 
+  /**
+   * Whether the alarm raised by event {@code eventId} is still held: active (acknowledged or not)
+   * or awaiting acknowledgement. An alarm acknowledged and back to normal is forgotten.
+   */
+  public boolean holdsAlarmRaisedBy(String eventId) {
+    Alarm alarm = byEventId.get(eventId);
+    return alarm != null && alarm.raised;
+  }
+
   private @Nullable Alarm awaitingAcknowledgement(String eventId) {
     Alarm alarm = byEventId.get(eventId);
     return alarm != null && alarm.raised && !alarm.acknowledged ? alarm : null;

@@ -99,6 +99,18 @@ class EvaluatorTest {
   }
 
   @Test
+  void holdsAlarmRaisedBy_staysTrueAfterTheAcknowledgement_untilTheAlarmIsNormalAndForgotten() {
+    evaluator.restore(IMMEDIATE, TOPIC, AlarmState.ACTIVE_UNACKNOWLEDGED, "", false, 26.5, T0, "e-1", null);
+
+    assertThat(evaluator.holdsAlarmRaisedBy("e-1")).isTrue();
+    assertThat(evaluator.holdsAlarmRaisedBy("e-2")).as("no alarm raised by it").isFalse();
+    evaluator.acknowledge("e-1", "op-7", T0 + 5);
+    assertThat(evaluator.holdsAlarmRaisedBy("e-1")).as("active, acknowledged").isTrue();
+    read(IMMEDIATE, 24.0, T0 + 6);
+    assertThat(evaluator.holdsAlarmRaisedBy("e-1")).as("normal again, forgotten").isFalse();
+  }
+
+  @Test
   void restore_returnedUnacknowledged_reraisesOnANewBreach_andAckMakesItNormal() {
     evaluator.restore(IMMEDIATE, TOPIC, AlarmState.RETURNED_UNACKNOWLEDGED, "", false, 24.0, T0, "e-1", null);
 
