@@ -276,19 +276,23 @@ public final class Journal implements AutoCloseable {
     try {
       sync(target);
     } catch (UncheckedIOException e) {
-      long failures = syncFailures.get();
-      long now = System.nanoTime();
-      long logged = syncFailureLogged;
-      if (logged == 0 || now - logged > TimeUnit.SECONDS.toNanos(30)) {
-        syncFailureLogged = now;
-        LOG.error(
-            "journal {}: records were appended but the disk did not confirm them ({} failed"
-                + " force(s) so far; check the disk: Linux may drop a write it failed even"
-                + " without a power cut): {}",
-            options.dir(),
-            failures,
-            e.getMessage());
-      }
+      reportSyncFailure(e);
+    }
+  }
+
+  /** Logs a refused force, at most every 30 s: a failing disk refuses every one. */
+  private void reportSyncFailure(UncheckedIOException e) {
+    long now = System.nanoTime();
+    long logged = syncFailureLogged;
+    if (logged == 0 || now - logged > TimeUnit.SECONDS.toNanos(30)) {
+      syncFailureLogged = now;
+      LOG.error(
+          "journal {}: records were appended but the disk did not confirm them ({} failed"
+              + " force(s) so far; check the disk: Linux may drop a write it failed even"
+              + " without a power cut): {}",
+          options.dir(),
+          syncFailures.get(),
+          e.getMessage());
     }
   }
 
@@ -391,6 +395,8 @@ public final class Journal implements AutoCloseable {
       if (!closed && synced < appended.get()) {
         sync();
       }
+    } catch (UncheckedIOException e) {
+      reportSyncFailure(e);
     } catch (RuntimeException e) {
       LOG.error("journal {}: background sync failed: {}", options.dir(), e.getMessage());
     }

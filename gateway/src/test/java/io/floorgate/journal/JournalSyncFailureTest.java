@@ -1,6 +1,7 @@
 package io.floorgate.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -10,6 +11,8 @@ import io.floorgate.events.Event;
 import io.floorgate.events.EventManager;
 import io.floorgate.events.EventNotificationConfig;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code sync: always} on a disk that refuses to force: every event is still journaled and
- * delivered, the failure is counted and logged. The disk is the one part stood in ({@link
+ * A disk that refuses to force: with {@code sync: always} every event is still journaled and
+ * delivered; with either policy the failures are counted and logged at most every 30 s. The disk is the one part stood in ({@link
  * RefusingDisk}).
  */
 class JournalSyncFailureTest {
@@ -65,6 +68,31 @@ class JournalSyncFailureTest {
                   assertThat(e.getFormattedMessage())
                       .contains("journal " + dir, "did not confirm them", "1 failed force(s)")
                       .contains("Input/output error"));
+    }
+  }
+
+  @Test
+  void withBatchSync_aDiskThatKeepsRefusing_isCountedEachTime_andLoggedOnce() {
+    JournalOptions batch =
+        new JournalOptions(dir, SyncPolicy.BATCH, Duration.ofMillis(10), 0, Clock.systemUTC());
+    try (Journal journal = disk.open(batch)) {
+      EventManager events = EventManager.open(EventNotificationConfig.DEFAULTS, journal);
+      disk.refuseForces(true);
+      try {
+        events.publish(Event.builder().message("while the disk fails").build());
+
+        // The background sync tries again every 10 ms, for the record is still not forced.
+        await().atMost(Duration.ofSeconds(10)).until(() -> journal.syncFailures() >= 5);
+        assertThat(log.list)
+            .filteredOn(e -> e.getLevel() == Level.ERROR)
+            .singleElement()
+            .satisfies(
+                e ->
+                    assertThat(e.getFormattedMessage())
+                        .contains("journal " + dir, "did not confirm them", "Input/output error"));
+      } finally {
+        disk.refuseForces(false);
+      }
     }
   }
 
