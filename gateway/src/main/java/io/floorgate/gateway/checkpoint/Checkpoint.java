@@ -224,7 +224,8 @@ public record Checkpoint(
     String record = text(root, "record");
     long maxEvents = integer(root, "max_events");
     if (maxEvents < 1 || maxEvents > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("max_events must be >= 1, but was " + maxEvents);
+      throw new IllegalArgumentException(
+          "max_events must be between 1 and " + Integer.MAX_VALUE + ", but was " + maxEvents);
     }
     String rulesSha256 = text(root, "rules_sha256");
     long rulesIndex = integer(root, "rules_index");

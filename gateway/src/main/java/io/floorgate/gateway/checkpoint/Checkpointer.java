@@ -280,9 +280,12 @@ public final class Checkpointer implements AutoCloseable {
         last = entry.record();
         fed++;
       }
-    }
-    if (last != null) {
-      lastRecord = describe(last); // once, not for each of a million records at start-up
+    } finally {
+      // Once, not for each of a million records at start-up; also when a read failed partway,
+      // so that the next checkpoint names the record at lastIndex.
+      if (last != null) {
+        lastRecord = describe(last);
+      }
     }
     return fed;
   }

@@ -240,6 +240,13 @@ class CheckpointerTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checkpoint.read(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("alarms[0]: since_ms is missing");
+    Files.writeString(
+        file,
+        "{\"format\":1,\"index\":5,\"record\":\"event e1\",\"max_events\":4294967296,"
+            + "\"rules_sha256\":\"\",\"rules_index\":-1,\"window\":[],\"alarms\":[]}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Checkpoint.read(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max_events must be between 1 and 2147483647, but was 4294967296");
   }
 
   @Test
