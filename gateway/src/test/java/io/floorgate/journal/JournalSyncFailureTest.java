@@ -44,6 +44,14 @@ class JournalSyncFailureTest {
     journalLog.detachAppender(log);
   }
 
+  /** The message of the one error logged so far; fails if there were none or several. */
+  private String theOneErrorLogged() {
+    List<ILoggingEvent> errors =
+        log.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+    assertThat(errors).hasSize(1);
+    return errors.get(0).getFormattedMessage();
+  }
+
   @Test
   void aRefusedForce_leavesEveryEventJournaledAndDelivered_countedAndLoggedOnce() {
     try (Journal journal = disk.open(JournalOptions.defaults(dir).withSync(SyncPolicy.ALWAYS))) {
@@ -60,14 +68,9 @@ class JournalSyncFailureTest {
       assertThat(delivered).containsExactly("raise line1", "raise line2", "clear line1");
       assertThat(JournalContents.records(journal)).hasSize(3);
       assertThat(journal.syncFailures()).isEqualTo(3);
-      assertThat(log.list)
-          .filteredOn(e -> e.getLevel() == Level.ERROR)
-          .singleElement()
-          .satisfies(
-              e ->
-                  assertThat(e.getFormattedMessage())
-                      .contains("journal " + dir, "did not confirm them", "1 failed force(s)")
-                      .contains("Input/output error"));
+      assertThat(theOneErrorLogged())
+          .contains("journal " + dir, "did not confirm them", "1 failed force(s)")
+          .contains("Input/output error");
     }
   }
 
@@ -83,13 +86,8 @@ class JournalSyncFailureTest {
 
         // The background sync tries again every 10 ms, for the record is still not forced.
         await().atMost(Duration.ofSeconds(10)).until(() -> journal.syncFailures() >= 5);
-        assertThat(log.list)
-            .filteredOn(e -> e.getLevel() == Level.ERROR)
-            .singleElement()
-            .satisfies(
-                e ->
-                    assertThat(e.getFormattedMessage())
-                        .contains("journal " + dir, "did not confirm them", "Input/output error"));
+        assertThat(theOneErrorLogged())
+            .contains("journal " + dir, "did not confirm them", "Input/output error");
       } finally {
         disk.refuseForces(false);
       }

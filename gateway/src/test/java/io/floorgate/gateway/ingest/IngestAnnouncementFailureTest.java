@@ -5,15 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.floorgate.events.Event;
 import io.floorgate.events.EventCategory;
-import io.floorgate.events.EventManager;
-import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.gateway.broker.InboundMessage;
-import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.rules.RuleSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -25,37 +21,30 @@ import org.junit.jupiter.api.Test;
  * announced, and the command that made them completes.
  */
 class IngestAnnouncementFailureTest {
-  private final EventManager events = EventManager.inMemory(EventNotificationConfig.DEFAULTS);
-  private final List<Event> published = new CopyOnWriteArrayList<>();
+  private final Ingests.InMemory gateway = new Ingests.InMemory();
   private final AtomicBoolean failNextAlarmState = new AtomicBoolean();
-  private Ingest ingest;
 
   @AfterEach
   void close() {
-    if (ingest != null) {
-      ingest.close();
-    }
-    events.close();
+    gateway.close();
   }
 
   @Test
   void aReloadDroppingTwoAlarms_whoseFirstAlarmStateFails_stillAnnouncesTheSecond()
       throws Exception {
-    events.subscribe(published::add);
-    ingest =
-        Ingests.ingest(
-            Ingests.config(
-                1_000, IngestConfig.DEFAULT_QUEUE_BYTES, List.of(),
-                IngestConfig.DEFAULT_MAX_JSON_DEPTH),
-            List.of(),
-            Ingests.temperatureAbove25(),
-            events,
-            (topic, payload, qos, retain) -> {
-              if (failNextAlarmState.getAndSet(false)) {
-                throw new IllegalStateException("broker refused '" + topic + "'");
-              }
-              return true;
-            });
+    Ingest ingest =
+        gateway.closing(
+            Ingests.ingest(
+                Ingests.defaults(),
+                List.of(),
+                Ingests.temperatureAbove25(),
+                gateway.events,
+                (topic, payload, qos, retain) -> {
+                  if (failNextAlarmState.getAndSet(false)) {
+                    throw new IllegalStateException("broker refused '" + topic + "'");
+                  }
+                  return true;
+                }));
     ingest.start();
     for (String line : List.of("line1", "line2")) {
       byte[] breach = "{\"value\": 30}".getBytes(StandardCharsets.UTF_8);
@@ -79,6 +68,6 @@ class IngestAnnouncementFailureTest {
   }
 
   private List<Event> thresholdEvents() {
-    return published.stream().filter(e -> e.category() == EventCategory.THRESHOLD).toList();
+    return gateway.published.stream().filter(e -> e.category() == EventCategory.THRESHOLD).toList();
   }
 }

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floorgate.events.Event;
 import io.floorgate.events.EventJson;
-import io.floorgate.events.EventManager;
-import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.rules.RuleSet;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,35 +20,32 @@ import org.junit.jupiter.api.Test;
 class IngestDepthTest {
   private static final String SIMULATION = "twin/line1/simulation";
 
-  private final EventManager events = EventManager.inMemory(EventNotificationConfig.DEFAULTS);
-  private final List<Event> published = new CopyOnWriteArrayList<>();
-  private Ingest ingest;
+  private final Ingests.InMemory gateway = new Ingests.InMemory();
+  private final List<Event> published = gateway.published;
 
   @AfterEach
   void close() {
-    if (ingest != null) {
-      ingest.close();
-    }
-    events.close();
+    gateway.close();
   }
 
   /** Runs one simulation result through an ingest reading payloads as deep as it may. */
-  private void handle(String payload) {
-    events.subscribe(published::add);
-    ingest =
-        Ingests.ingest(
-            Ingests.config(
-                1_000,
-                IngestConfig.DEFAULT_QUEUE_BYTES,
-                List.of("twin/+/simulation"),
-                IngestConfig.MAX_JSON_DEPTH),
-            RuleSet.empty(),
-            events);
+  private Ingest handle(String payload) {
+    Ingest ingest =
+        gateway.closing(
+            Ingests.ingest(
+                Ingests.config(
+                    1_000,
+                    IngestConfig.DEFAULT_QUEUE_BYTES,
+                    List.of("twin/+/simulation"),
+                    IngestConfig.MAX_JSON_DEPTH),
+                RuleSet.empty(),
+                gateway.events));
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     assertThat(ingest.offer(new InboundMessage(SIMULATION, bytes, 1, false, "twin-1", null, 0)))
         .isTrue();
     ingest.start();
     ingest.close(); // handles everything queued before it returns
+    return ingest;
   }
 
   /** A simulation result whose {@code results} nest arrays so that the payload is {@code depth}. */
@@ -84,7 +78,7 @@ class IngestDepthTest {
 
   @Test
   void oneLevelDeeper_isRejectedAsTooComplex_andNoEventIsPublished() {
-    handle(simulationResult(IngestConfig.MAX_JSON_DEPTH + 1));
+    Ingest ingest = handle(simulationResult(IngestConfig.MAX_JSON_DEPTH + 1));
 
     assertThat(ingest.rejections().total(Rejection.TOO_COMPLEX)).isEqualTo(1);
     assertThat(published).noneMatch(event -> event.message().startsWith("Simulation"));

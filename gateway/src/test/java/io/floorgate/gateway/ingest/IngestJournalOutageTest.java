@@ -43,9 +43,7 @@ class IngestJournalOutageTest {
   @Test
   void aReloadThatRemovesAnAlarmsRule_whileTheJournalRefuses_journalsTheClearOnceItTakesWrites()
       throws Exception {
-    gateway =
-        new Ingests.JournaledIngest(
-            disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS);
+    start();
     gateway.raise();
     Ingest ingest = gateway.ingest;
 
@@ -75,9 +73,7 @@ class IngestJournalOutageTest {
   @Test
   void anAcknowledgement_whoseUserActionTheJournalRefuses_isHeldAndCompletesOnceItTakesWrites()
       throws Exception {
-    gateway =
-        new Ingests.JournaledIngest(
-            disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS);
+    start();
     String raise = gateway.raise().eventId();
     Ingest ingest = gateway.ingest;
 
@@ -101,9 +97,7 @@ class IngestJournalOutageTest {
 
   @Test
   void aTwinStateChange_whileTheJournalRefuses_isHeldAndPublishedOnce() {
-    gateway =
-        new Ingests.JournaledIngest(
-            disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS);
+    start();
     Ingest ingest = gateway.ingest;
 
     disk.refuseWrites(true);
@@ -129,6 +123,13 @@ class IngestJournalOutageTest {
         .filteredOn(JournalRecord.EventRecord.class::isInstance)
         .extracting(r -> ((JournalRecord.EventRecord) r).category())
         .containsExactly("system", "system");
+  }
+
+  /** Starts the gateway's ingest over a journal on the refusing disk. */
+  private void start() {
+    gateway =
+        new Ingests.JournaledIngest(
+            disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS);
   }
 
   private static String describe(JournalRecord record) {

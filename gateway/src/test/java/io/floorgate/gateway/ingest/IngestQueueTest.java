@@ -3,8 +3,6 @@ package io.floorgate.gateway.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.floorgate.events.EventManager;
-import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.rules.RuleSet;
@@ -19,15 +17,11 @@ class IngestQueueTest {
   private static final String TOPIC = "plant/line1/s1/temperature";
   private static final String CLIENT = "plc-1";
 
-  private final EventManager events = EventManager.inMemory(EventNotificationConfig.DEFAULTS);
-  private Ingest ingest;
+  private final Ingests.InMemory gateway = new Ingests.InMemory();
 
   @AfterEach
   void close() {
-    if (ingest != null) {
-      ingest.close();
-    }
-    events.close();
+    gateway.close();
   }
 
   private Ingest ingest(int capacity, long bytes) {
@@ -35,12 +29,11 @@ class IngestQueueTest {
   }
 
   private Ingest ingest(int capacity, long bytes, RuleSet rules) {
-    ingest =
+    return gateway.closing(
         Ingests.ingest(
             Ingests.config(capacity, bytes, List.of(), IngestConfig.DEFAULT_MAX_JSON_DEPTH),
             rules,
-            events);
-    return ingest;
+            gateway.events));
   }
 
   @Test

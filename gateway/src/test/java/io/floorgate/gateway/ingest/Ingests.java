@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /** Ingests for tests, without a broker: the alarm states they publish go nowhere. */
 final class Ingests {
@@ -50,16 +51,19 @@ final class Ingests {
         IngestConfig.DEFAULT_MAX_JSON_TOKENS);
   }
 
+  /** The defaults of {@code ingest}, with a queue of 1,000 messages and no simulation topics. */
+  static IngestConfig defaults() {
+    return config(
+        1_000, IngestConfig.DEFAULT_QUEUE_BYTES, List.of(), IngestConfig.DEFAULT_MAX_JSON_DEPTH);
+  }
+
   /**
    * A new ingest, not started, with {@link #temperatureAbove25}, twin state on {@link
-   * JournaledIngest#STATE_TOPIC} and the defaults (1,000 queued).
+   * JournaledIngest#STATE_TOPIC} and the {@link #defaults}.
    */
   static Ingest temperatureAlarms(EventManager events) {
     return ingest(
-        config(1_000, IngestConfig.DEFAULT_QUEUE_BYTES, List.of(), IngestConfig.DEFAULT_MAX_JSON_DEPTH),
-        List.of(JournaledIngest.STATE_TOPIC),
-        temperatureAbove25(),
-        events);
+        defaults(), List.of(JournaledIngest.STATE_TOPIC), temperatureAbove25(), events);
   }
 
   /** A new ingest, not started, acknowledging on {@code alerts/ack}. */
@@ -89,6 +93,34 @@ final class Ingests {
             EventSeverity.WARNING);
     return new Ingest(
         config, stateTopics, "alerts/ack", 65_536, rules, events, board, Clock.systemUTC());
+  }
+
+  /**
+   * An in-memory event manager, collecting every event it publishes, and the ingest a test builds
+   * over it; closing closes both, the ingest first.
+   */
+  static final class InMemory implements AutoCloseable {
+    final EventManager events = EventManager.inMemory(EventNotificationConfig.DEFAULTS);
+    final List<Event> published = new CopyOnWriteArrayList<>();
+    private @Nullable Ingest ingest;
+
+    InMemory() {
+      events.subscribe(published::add);
+    }
+
+    /** Returns {@code ingest}, to be closed with this. */
+    Ingest closing(Ingest ingest) {
+      this.ingest = ingest;
+      return ingest;
+    }
+
+    @Override
+    public void close() {
+      if (ingest != null) {
+        ingest.close();
+      }
+      events.close();
+    }
   }
 
   /**
