@@ -1,5 +1,6 @@
 package io.floorgate.gateway;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -28,19 +30,34 @@ import org.slf4j.LoggerFactory;
  * 17 in an early update (JDK-8268893) and is simply skipped, with one log line, where it is
  * missing or the C library is not glibc.
  *
+ * <p>When: every {@code interval} the JIT has been quiet, once it has compiled since the last
+ * trim; while it keeps compiling, at most every {@link #BUSY_TRIM}; with nothing compiled, every
+ * {@link #IDLE_TRIM}. Trimming while the JIT compiles gives its arenas back only for the next
+ * compilation to fault them in again (docs/benchmarks.md, page faults).
+ *
  * <p>Runs on one daemon thread of its own, {@code floorgate-trim}.
  */
 public final class NativeHeapTrimmer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NativeHeapTrimmer.class);
   private static final String OPERATION = "systemTrimNativeHeap";
 
+  /** While the JIT keeps compiling, trims at most this often. */
+  static final Duration BUSY_TRIM = Duration.ofSeconds(10);
+  /** With nothing compiled since the last trim, trims this often (other freed memory). */
+  static final Duration IDLE_TRIM = Duration.ofSeconds(30);
+
   private final ScheduledExecutorService timer;
   private final Supplier<String> trim;
+  private final LongSupplier compiledMillis;
+  private final Schedule schedule = new Schedule(System.nanoTime());
   private final AtomicLong trims = new AtomicLong();
   private volatile boolean failed;
+  private long lastCompiledMillis;
 
-  NativeHeapTrimmer(Duration interval, Supplier<String> trim) {
+  NativeHeapTrimmer(Duration interval, Supplier<String> trim, LongSupplier compiledMillis) {
     this.trim = trim;
+    this.compiledMillis = compiledMillis;
+    this.lastCompiledMillis = compiledMillis.getAsLong();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -62,10 +79,16 @@ public final class NativeHeapTrimmer implements AutoCloseable {
       LOG.info("native heap trimming off: this JVM has no System.trim_native_heap command");
       return Optional.empty();
     }
-    return start(interval, command.get());
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    LongSupplier compiled =
+        jit != null && jit.isCompilationTimeMonitoringSupported()
+            ? jit::getTotalCompilationTime
+            : () -> 0; // unknown: trimmed as if the JIT were quiet
+    return start(interval, command.get(), compiled);
   }
 
-  static Optional<NativeHeapTrimmer> start(Duration interval, Supplier<String> command) {
+  static Optional<NativeHeapTrimmer> start(
+      Duration interval, Supplier<String> command, LongSupplier compiledMillis) {
     String first;
     try {
       first = command.get();
@@ -78,10 +101,11 @@ public final class NativeHeapTrimmer implements AutoCloseable {
       return Optional.empty();
     }
     LOG.info(
-        "returning the C heap's free memory to the OS every {} ms (System.trim_native_heap; {})",
+        "returning the C heap's free memory to the OS when the JIT is quiet (checked every {} ms;"
+            + " System.trim_native_heap; {})",
         interval.toMillis(),
         first.strip());
-    return Optional.of(new NativeHeapTrimmer(interval, command));
+    return Optional.of(new NativeHeapTrimmer(interval, command, compiledMillis));
   }
 
   /** The command through the JVM's diagnostic-command MBean, if it has it. */
@@ -120,6 +144,12 @@ public final class NativeHeapTrimmer implements AutoCloseable {
     if (failed) {
       return;
     }
+    long compiled = compiledMillis.getAsLong();
+    boolean compiling = compiled != lastCompiledMillis;
+    lastCompiledMillis = compiled;
+    if (!schedule.trimNow(compiling, System.nanoTime())) {
+      return;
+    }
     try {
       String output = trim.get();
       trims.incrementAndGet();
@@ -127,6 +157,37 @@ public final class NativeHeapTrimmer implements AutoCloseable {
     } catch (RuntimeException e) {
       failed = true;
       LOG.warn("native heap trimming stopped: System.trim_native_heap failed: {}", e.toString());
+    }
+  }
+
+  /**
+   * When to trim, checked every interval: once the JIT has compiled since the last trim and then
+   * been quiet for an interval; while it keeps compiling, every {@link #BUSY_TRIM}; otherwise
+   * every {@link #IDLE_TRIM}. Not thread-safe: the timer's thread alone asks.
+   */
+  static final class Schedule {
+    private long lastTrimNanos;
+    private boolean compiledSinceTrim;
+
+    Schedule(long nowNanos) {
+      this.lastTrimNanos = nowNanos;
+    }
+
+    /** Whether to trim now; {@code compiling}: the JIT compiled since the last check. */
+    boolean trimNow(boolean compiling, long nowNanos) {
+      long since = nowNanos - lastTrimNanos;
+      boolean trim;
+      if (compiling) {
+        compiledSinceTrim = true;
+        trim = since >= BUSY_TRIM.toNanos();
+      } else {
+        trim = compiledSinceTrim || since >= IDLE_TRIM.toNanos();
+      }
+      if (trim) {
+        lastTrimNanos = nowNanos;
+        compiledSinceTrim = compiling;
+      }
+      return trim;
     }
   }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -15,11 +16,52 @@ class NativeHeapTrimmerTest {
   private static final Duration OFTEN = Duration.ofMillis(20);
   private static final String TRIMMED = "Trim native heap: RSS+Swap: 37600K->36200K (-1400K)\n";
 
+  /** A trimmer checking {@link #OFTEN}, whose JIT compiles in every other interval. */
+  private static Optional<NativeHeapTrimmer> start(Supplier<String> command) {
+    AtomicLong checks = new AtomicLong();
+    return NativeHeapTrimmer.start(OFTEN, command, () -> checks.incrementAndGet() / 2);
+  }
+
+  @Test
+  void schedule_trimsOnceTheJitHasCompiledAndThenBeenQuiet_notWhileItCompiles() {
+    long second = Duration.ofSeconds(1).toNanos();
+    NativeHeapTrimmer.Schedule schedule = new NativeHeapTrimmer.Schedule(0);
+
+    assertThat(schedule.trimNow(true, second)).as("compiling").isFalse();
+    assertThat(schedule.trimNow(true, 2 * second)).as("still compiling").isFalse();
+    assertThat(schedule.trimNow(false, 3 * second)).as("quiet after compiling").isTrue();
+    assertThat(schedule.trimNow(false, 4 * second)).as("quiet, trimmed already").isFalse();
+  }
+
+  @Test
+  void schedule_whileTheJitKeepsCompiling_trimsEveryTenSeconds() {
+    long second = Duration.ofSeconds(1).toNanos();
+    NativeHeapTrimmer.Schedule schedule = new NativeHeapTrimmer.Schedule(0);
+
+    int trims = 0;
+    for (int s = 1; s <= 30; s++) {
+      trims += schedule.trimNow(true, s * second) ? 1 : 0;
+    }
+    assertThat(trims).isEqualTo(30 / NativeHeapTrimmer.BUSY_TRIM.toSeconds());
+  }
+
+  @Test
+  void schedule_withNothingCompiled_trimsEveryThirtySeconds() {
+    long second = Duration.ofSeconds(1).toNanos();
+    NativeHeapTrimmer.Schedule schedule = new NativeHeapTrimmer.Schedule(0);
+
+    int trims = 0;
+    for (int s = 1; s <= 90; s++) {
+      trims += schedule.trimNow(false, s * second) ? 1 : 0;
+    }
+    assertThat(trims).isEqualTo(90 / NativeHeapTrimmer.IDLE_TRIM.toSeconds());
+  }
+
   @Test
   void trimsAgainAndAgain_untilClosed() {
     AtomicInteger calls = new AtomicInteger();
     Optional<NativeHeapTrimmer> trimmer =
-        NativeHeapTrimmer.start(OFTEN, () -> {
+        start(() -> {
           calls.incrementAndGet();
           return TRIMMED;
         });
@@ -38,12 +80,12 @@ class NativeHeapTrimmerTest {
   @Test
   void staysOff_whereTheCLibraryCannotTrim() {
     // What the JVM answers on musl and other C libraries without malloc_trim.
-    assertThat(NativeHeapTrimmer.start(OFTEN, () -> "Not available.\n")).isEmpty();
+    assertThat(start(() -> "Not available.\n")).isEmpty();
   }
 
   @Test
   void staysOff_whenTheFirstTrimFails() {
-    assertThat(NativeHeapTrimmer.start(OFTEN, () -> {
+    assertThat(start(() -> {
       throw new IllegalStateException("javax.management.ReflectionException");
     })).isEmpty();
   }
@@ -59,7 +101,7 @@ class NativeHeapTrimmerTest {
           return TRIMMED;
         };
 
-    NativeHeapTrimmer trimmer = NativeHeapTrimmer.start(OFTEN, failingLater).orElseThrow();
+    NativeHeapTrimmer trimmer = start(failingLater).orElseThrow();
     try {
       await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() >= 3);
       await()
