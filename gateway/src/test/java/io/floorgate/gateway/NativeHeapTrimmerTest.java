@@ -35,26 +35,23 @@ class NativeHeapTrimmerTest {
 
   @Test
   void schedule_whileTheJitKeepsCompiling_trimsEveryTenSeconds() {
-    long second = Duration.ofSeconds(1).toNanos();
-    NativeHeapTrimmer.Schedule schedule = new NativeHeapTrimmer.Schedule(0);
-
-    int trims = 0;
-    for (int s = 1; s <= 30; s++) {
-      trims += schedule.trimNow(true, s * second) ? 1 : 0;
-    }
-    assertThat(trims).isEqualTo(30 / NativeHeapTrimmer.BUSY_TRIM.toSeconds());
+    assertThat(trimsInSeconds(30, true)).isEqualTo(30 / NativeHeapTrimmer.BUSY_TRIM.toSeconds());
   }
 
   @Test
   void schedule_withNothingCompiled_trimsEveryThirtySeconds() {
+    assertThat(trimsInSeconds(90, false)).isEqualTo(90 / NativeHeapTrimmer.IDLE_TRIM.toSeconds());
+  }
+
+  /** Trims a schedule checked once a second for {@code seconds} decides on. */
+  private static int trimsInSeconds(int seconds, boolean compiling) {
     long second = Duration.ofSeconds(1).toNanos();
     NativeHeapTrimmer.Schedule schedule = new NativeHeapTrimmer.Schedule(0);
-
     int trims = 0;
-    for (int s = 1; s <= 90; s++) {
-      trims += schedule.trimNow(false, s * second) ? 1 : 0;
+    for (int s = 1; s <= seconds; s++) {
+      trims += schedule.trimNow(compiling, s * second) ? 1 : 0;
     }
-    assertThat(trims).isEqualTo(90 / NativeHeapTrimmer.IDLE_TRIM.toSeconds());
+    return trims;
   }
 
   @Test
