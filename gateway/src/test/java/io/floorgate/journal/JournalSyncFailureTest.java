@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A disk that refuses to force: with {@code sync: always} every event is still journaled and
- * delivered; with either policy the failures are counted and logged at most every 30 s. The disk is the one part stood in ({@link
- * RefusingDisk}).
+ * delivered; with either policy the failures are counted and logged at most every 30 s. The disk
+ * is the one part stood in ({@link RefusingDisk}).
  */
 class JournalSyncFailureTest {
   @TempDir Path dir;
