@@ -56,8 +56,9 @@ class GatewayProcessIT {
       assertThat(gateway.terminate()).isEqualTo(143);
       assertThat(gateway.lines())
           // `run` trims the C heap, or says why it cannot (not glibc, no such JVM command)
-          .anyMatch(l -> l.contains("returning the C heap's free memory to the OS every 1000 ms")
-              || l.contains("native heap trimming off"))
+          .anyMatch(
+              l -> l.contains("returning the C heap's free memory to the OS when the JIT is quiet")
+                  || l.contains("native heap trimming off"))
           .anyMatch(l -> l.contains("stopped broker"))
           .anyMatch(l -> l.contains("stopped journal"))
           .anyMatch(l -> l.contains("Floorgate stopped"));
