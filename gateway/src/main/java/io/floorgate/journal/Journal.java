@@ -97,7 +97,7 @@ public final class Journal implements AutoCloseable {
   /** The real disk, or in a test one that refuses. */
   private final Disk disk;
   private final AtomicLong syncFailures = new AtomicLong();
-  /** When {@link #awaitDurable} last logged a failed force (nanoTime), 0 for never. */
+  /** When a refused force was last logged (nanoTime), 0 for never: {@link #reportSyncFailure}. */
   private volatile long syncFailureLogged;
 
   private volatile boolean closed;
