@@ -291,7 +291,7 @@ public final class Gateway implements AutoCloseable {
               journal,
               events,
               (eventId, user) ->
-                  acks.acknowledge(eventId, user, "bridge")
+                  acks.acknowledgeHeld(eventId, user, "bridge")
                       .thenApply(outcome -> outcome == Ingest.AckOutcome.ACKNOWLEDGED),
               clock);
       bridge = forwarder;

@@ -436,10 +436,23 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
 
   /**
    * Acknowledges event {@code eventId} as {@code user} (from HTTP or the CLI): as an ack on the
-   * ack topic does, including the {@code UserActionEvent} and the alarm's state.
+   * ack topic does, including the {@code UserActionEvent} and the alarm's state. While the journal
+   * refuses the acknowledgement's own record, this fails at once with a {@link
+   * JournalUnavailableException}, and nothing is acknowledged: the person asking is told and can
+   * ask again.
    */
   public CompletableFuture<AckOutcome> acknowledge(String eventId, String user, String via) {
     return submit(() -> acknowledgeNow(eventId, user, via, null));
+  }
+
+  /**
+   * Acknowledges as {@link #acknowledge} does, for an acknowledgement whose sender is told nothing
+   * of how it went (one from the upstream broker): while the journal refuses its record, the
+   * ingest thread holds it and tries again, as it does an ack on the ack topic, rather than lose
+   * it.
+   */
+  public CompletableFuture<AckOutcome> acknowledgeHeld(String eventId, String user, String via) {
+    return submit(() -> acknowledgeHeldNow(eventId, user, via, null));
   }
 
   /** Why an acknowledgement of {@code eventId} came back {@link AckOutcome#UNKNOWN_EVENT}. */
@@ -449,6 +462,19 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         + "' is not among the last "
         + events.config().maxEvents()
         + " events, nor did it raise an alarm that is still active or unacknowledged";
+  }
+
+  private AckOutcome acknowledgeHeldNow(
+      String eventId, String user, String via, @Nullable String clientId) {
+    // Nothing has changed when the journal refuses the ack's own record: trying again is safe.
+    AckOutcome[] outcome = new AckOutcome[1];
+    if (!durably(
+        () -> "the acknowledgement of event " + eventId + " by '" + user + "'",
+        () -> outcome[0] = acknowledgeNow(eventId, user, via, clientId))) {
+      throw new IllegalStateException(
+          "ingest stopped before the journal took the acknowledgement of event " + eventId);
+    }
+    return outcome[0];
   }
 
   private AckOutcome acknowledgeNow(
@@ -702,7 +728,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         journalBlocked = true;
         if (!running) {
           LOG.error(
-              "{} was not published: the journal is unavailable and the gateway is stopping ({})",
+              "{} was not journaled: the journal is unavailable and the gateway is stopping ({})",
               what.get(),
               e.getMessage());
           return false;
@@ -826,7 +852,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       return;
     }
     String id = eventId.asText();
-    if (acknowledgeNow(id, userId.asText(), "mqtt", message.clientId())
+    if (acknowledgeHeldNow(id, userId.asText(), "mqtt", message.clientId())
         == AckOutcome.UNKNOWN_EVENT) {
       reject(message, Rejection.UNKNOWN_EVENT, unknownEvent(id));
     }

@@ -9,13 +9,17 @@ import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.journal.JournalContents;
 import io.floorgate.journal.JournalOptions;
 import io.floorgate.journal.JournalRecord;
+import io.floorgate.journal.JournalUnavailableException;
 import io.floorgate.journal.RefusingDisk;
 import io.floorgate.rules.RuleFile;
 import io.floorgate.rules.RuleSet;
+import io.floorgate.rules.eval.AlarmSnapshot;
+import io.floorgate.rules.eval.AlarmState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,14 +89,70 @@ class IngestJournalOutageTest {
     disk.refuseWrites(false);
 
     assertThat(ack.get(10, TimeUnit.SECONDS)).isEqualTo(Ingest.AckOutcome.ACKNOWLEDGED);
-    assertThat(JournalContents.records(gateway.journal))
-        .filteredOn(r -> !(r instanceof JournalRecord.RulesRecord))
-        .extracting(IngestJournalOutageTest::describe)
-        .containsExactly("event threshold", "ack " + raise, "event user");
+    assertThat(journaledRecords()).containsExactly("event threshold", "ack " + raise, "event user");
     assertThat(gateway.published)
         .filteredOn(e -> e.category() == EventCategory.USER)
         .singleElement()
         .satisfies(action -> assertThat(action.details()).containsEntry("user_id", "op-7"));
+  }
+
+  @Test
+  void anAcknowledgementOnTheAckTopic_whoseRecordTheJournalRefuses_isHeldAndAppliedOnceItTakesWrites()
+      throws Exception {
+    start();
+    String raise = gateway.raise().eventId();
+    Ingest ingest = gateway.ingest;
+
+    disk.refuseWrites(true);
+    gateway.send("alerts/ack", "{\"event_id\": \"" + raise + "\", \"user_id\": \"op-7\"}");
+    await().atMost(Duration.ofSeconds(10)).until(ingest::journalBlocked);
+    disk.refuseWrites(false);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> journaledRecords().size() == 3);
+    assertThat(journaledRecords()).containsExactly("event threshold", "ack " + raise, "event user");
+    assertThat(ingest.rejections().total(Rejection.INTERNAL_ERROR)).isZero();
+    assertThat(alarmState()).isEqualTo(AlarmState.ACTIVE_ACKNOWLEDGED);
+  }
+
+  @Test
+  void anAcknowledgementFromTheUpstream_whoseRecordTheJournalRefuses_isHeldUntilItTakesWrites()
+      throws Exception {
+    start();
+    String raise = gateway.raise().eventId();
+    Ingest ingest = gateway.ingest;
+
+    disk.refuseWrites(true);
+    CompletableFuture<Ingest.AckOutcome> ack = ingest.acknowledgeHeld(raise, "op-7", "bridge");
+    await().atMost(Duration.ofSeconds(10)).until(ingest::journalBlocked);
+    assertThat(ack).isNotDone();
+    disk.refuseWrites(false);
+
+    assertThat(ack.get(10, TimeUnit.SECONDS)).isEqualTo(Ingest.AckOutcome.ACKNOWLEDGED);
+    assertThat(journaledRecords()).containsExactly("event threshold", "ack " + raise, "event user");
+  }
+
+  @Test
+  void anAcknowledgementOverHttp_whoseRecordTheJournalRefuses_failsAtOnceAndChangesNothing()
+      throws Exception {
+    start();
+    String raise = gateway.raise().eventId();
+    Ingest ingest = gateway.ingest;
+
+    disk.refuseWrites(true);
+    CompletableFuture<Ingest.AckOutcome> ack = ingest.acknowledge(raise, "op-7", "http");
+
+    assertThat(ack)
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOf(JournalUnavailableException.class)
+        .withMessageContaining("cannot append");
+    disk.refuseWrites(false);
+    assertThat(journaledRecords()).containsExactly("event threshold");
+    assertThat(alarmState()).isEqualTo(AlarmState.ACTIVE_UNACKNOWLEDGED);
+    assertThat(gateway.published).noneMatch(e -> e.category() == EventCategory.USER);
   }
 
   @Test
@@ -130,6 +190,21 @@ class IngestJournalOutageTest {
     gateway =
         new Ingests.JournaledIngest(
             disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS);
+  }
+
+  /** What the journal holds, rule sets left out, as {@link #describe} puts it. */
+  private List<String> journaledRecords() {
+    return JournalContents.records(gateway.journal).stream()
+        .filter(r -> !(r instanceof JournalRecord.RulesRecord))
+        .map(IngestJournalOutageTest::describe)
+        .toList();
+  }
+
+  private AlarmState alarmState() throws Exception {
+    return gateway.ingest.alarms().get(10, TimeUnit.SECONDS).stream()
+        .map(AlarmSnapshot::state)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static String describe(JournalRecord record) {
