@@ -115,6 +115,7 @@ class OperationsIT {
     assertThat(last.get("floorgate_mqtt_clients_connected")).isGreaterThanOrEqualTo(1.0);
     assertThat(last.get("floorgate_journal_size_bytes")).isPositive();
     assertThat(last.get("floorgate_journal_sync_failures_total")).isZero();
+    assertThat(last.get("floorgate_alarm_announcements_failed_total")).isZero();
     assertThat(last.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
     assertThat(last.keySet()).anyMatch(k -> k.startsWith("jvm_gc_collection_seconds"));
     // Counters only ever grow, and every scrape during the load was below the end.

@@ -122,6 +122,13 @@ public final class GatewayMetrics {
         .help("Estimated memory of the messages waiting for evaluation (at most queue_bytes)")
         .callback(callback -> callback.call(ingest.queuedBytes()))
         .register(registry);
+    CounterWithCallback.builder()
+        .name("floorgate_alarm_announcements_failed")
+        .help(
+            "Alarm transitions whose events or alarm state failed to publish for another reason"
+                + " than the journal refusing (each logged)")
+        .callback(callback -> callback.call(ingest.failedAnnouncements()))
+        .register(registry);
     GaugeWithCallback.builder()
         .name("floorgate_alarms_held")
         .help("Alarms that are not normal, or waiting out a delay")

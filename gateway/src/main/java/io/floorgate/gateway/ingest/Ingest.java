@@ -110,6 +110,8 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       new java.util.concurrent.atomic.AtomicLongArray(MessageClass.values().length);
   private volatile int activeAlarms;
   private volatile boolean journalBlocked;
+  /** Alarm transitions whose announcement failed for another reason than the journal. */
+  private final AtomicLong failedAnnouncements = new AtomicLong();
   private final AtomicLong evaluations = new AtomicLong();
   private final AtomicLong overruns = new AtomicLong();
   /** Estimated memory of the queued messages; see {@link #offer}. */
@@ -704,6 +706,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     try {
       durably(what, () -> how.accept(transition));
     } catch (RuntimeException e) {
+      failedAnnouncements.incrementAndGet();
       LOG.error("announcing {} failed: {}", what.get(), e.toString());
       LOG.debug("announcing {} failed", what.get(), e);
     }
@@ -750,6 +753,14 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   /** True while an alarm transition waits for the journal to take its event. */
   public boolean journalBlocked() {
     return journalBlocked;
+  }
+
+  /**
+   * Alarm transitions since the start whose announcement (events, alarm state) failed partway for
+   * another reason than the journal refusing, which is held instead; each was logged.
+   */
+  public long failedAnnouncements() {
+    return failedAnnouncements.get();
   }
 
   private void stateChange(String topic, JsonNode root) {

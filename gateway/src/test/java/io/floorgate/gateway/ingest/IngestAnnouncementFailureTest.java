@@ -59,6 +59,7 @@ class IngestAnnouncementFailureTest {
 
     assertThat(change.alarmsDropped()).isEqualTo(2);
     assertThat(failNextAlarmState).as("the failure happened").isFalse();
+    assertThat(ingest.failedAnnouncements()).isEqualTo(1);
     assertThat(thresholdEvents())
         .extracting(Event::message)
         .filteredOn(message -> message.startsWith("Alarm cleared: "))
