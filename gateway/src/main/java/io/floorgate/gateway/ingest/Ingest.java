@@ -65,7 +65,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An event it has decided to publish is never dropped because the journal refuses it (a full
  * disk): the thread holds it and tries again ({@link #durably}) while the queue fills, since the
- * alarm states, the twin's last status or a journaled acknowledgement have already moved on.
+ * alarm states, the twin's last status or a journaled acknowledgement have already moved on. So
+ * is an acknowledgement whose sender hears nothing back (on the ack topic, from the upstream);
+ * one through the admin API fails at once instead, and its caller is told.
  */
 public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
