@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -537,16 +536,32 @@ public final class AdminServer implements AutoCloseable {
 
   // ---- plumbing ----
 
-  private static <T> T await(CompletableFuture<T> future) {
+  /**
+   * Waits for what the ingest thread was asked; when it does not answer in time, withdraws the
+   * request if it has not begun, so that the answer says truly whether anything was done.
+   */
+  private static <T> T await(Ingest.Pending<T> future) {
     try {
       return future.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      future.withdraw();
       throw new HttpError(503, "interrupted");
     } catch (ExecutionException e) {
       throw new HttpError(503, "the gateway could not do it now: " + e.getCause().getMessage());
     } catch (TimeoutException e) {
-      throw new HttpError(503, "the gateway did not answer within " + COMMAND_TIMEOUT.toSeconds() + " s");
+      long seconds = COMMAND_TIMEOUT.toSeconds();
+      if (future.withdraw()) {
+        throw new HttpError(
+            503,
+            "the gateway did not take this up within " + seconds + " s (it is busy, or waiting"
+                + " for the journal: see /health); nothing was done, ask again");
+      }
+      throw new HttpError(
+          503,
+          "the gateway began this but did not finish it within " + seconds + " s (it is waiting"
+              + " for the journal: see /health); it will finish by itself once the journal takes"
+              + " writes again");
     }
   }
 

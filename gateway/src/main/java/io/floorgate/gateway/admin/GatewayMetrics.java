@@ -125,7 +125,7 @@ public final class GatewayMetrics {
     CounterWithCallback.builder()
         .name("floorgate_alarm_announcements_failed")
         .help(
-            "Alarm transitions whose events or alarm state failed to publish for another reason"
+            "Alarm transitions whose events or alarm state failed to publish for a reason other"
                 + " than the journal refusing (each logged)")
         .callback(callback -> callback.call(ingest.failedAnnouncements()))
         .register(registry);

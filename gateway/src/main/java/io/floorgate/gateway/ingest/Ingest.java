@@ -65,9 +65,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An event it has decided to publish is never dropped because the journal refuses it (a full
  * disk): the thread holds it and tries again ({@link #durably}) while the queue fills, since the
- * alarm states, the twin's last status or a journaled acknowledgement have already moved on. So
- * is an acknowledgement whose sender hears nothing back (on the ack topic, from the upstream);
- * one through the admin API fails at once instead, and its caller is told.
+ * alarm states, the twin's last status or a journaled acknowledgement have already moved on. The
+ * same holds for an acknowledgement whose sender hears nothing back (on the ack topic, from the
+ * upstream); one through the admin API fails instead, and its caller is told.
  */
 public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
@@ -112,7 +112,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       new java.util.concurrent.atomic.AtomicLongArray(MessageClass.values().length);
   private volatile int activeAlarms;
   private volatile boolean journalBlocked;
-  /** Alarm transitions whose announcement failed for another reason than the journal. */
+  /** Alarm transitions whose announcement failed for a reason other than the journal. */
   private final AtomicLong failedAnnouncements = new AtomicLong();
   private final AtomicLong evaluations = new AtomicLong();
   private final AtomicLong overruns = new AtomicLong();
@@ -336,14 +336,47 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   // ---- commands from other threads ----
 
   /**
-   * Runs {@code work} on the ingest thread, between two messages. Waits (up to 5 s) for room in
-   * the queue; the future fails when there was none or ingest stopped.
+   * What a command handed to the ingest thread will return. A caller that stops waiting withdraws
+   * it ({@link #withdraw}): if the ingest thread has not begun it, it never will, so the caller
+   * can say "nothing was done" and be right. (While the journal refuses writes the thread can be
+   * held for long, and the command would otherwise run whenever it gets to it.)
    */
-  private <T> CompletableFuture<T> submit(Supplier<T> work) {
-    CompletableFuture<T> result = new CompletableFuture<>();
+  public static final class Pending<T> extends CompletableFuture<T> {
+    private static final int WAITING = 0;
+    private static final int BEGUN = 1;
+    private static final int WITHDRAWN = 2;
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+
+    /**
+     * Withdraws the command unless the ingest thread has begun it.
+     *
+     * @return true if it will never run; false if it has begun, and then it completes by itself
+     */
+    public boolean withdraw() {
+      if (state.compareAndSet(WAITING, WITHDRAWN)) {
+        cancel(false);
+        return true;
+      }
+      return state.get() == WITHDRAWN;
+    }
+
+    private boolean begin() {
+      return state.compareAndSet(WAITING, BEGUN);
+    }
+  }
+
+  /**
+   * Runs {@code work} on the ingest thread, between two messages, unless withdrawn before. Waits
+   * (up to 5 s) for room in the queue; the future fails when there was none or ingest stopped.
+   */
+  private <T> Pending<T> submit(Supplier<T> work) {
+    Pending<T> result = new Pending<>();
     Command command =
         new Command(
             () -> {
+              if (!result.begin()) {
+                return; // withdrawn: its caller has been told it was not done
+              }
               try {
                 result.complete(work.get());
               } catch (RuntimeException e) {
@@ -366,7 +399,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
    * Swaps in {@code next}: alarms of unchanged rules keep their state, alarms of removed or
    * changed rules are cleared with an event saying why (see {@link Evaluator#replaceRules}).
    */
-  public CompletableFuture<RuleChange> replaceRules(RuleSet next) {
+  public Pending<RuleChange> replaceRules(RuleSet next) {
     return submit(() -> applyRules(next));
   }
 
@@ -412,23 +445,23 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   }
 
   /** The alarms that are not normal, now. */
-  public CompletableFuture<List<AlarmSnapshot>> alarms() {
+  public Pending<List<AlarmSnapshot>> alarms() {
     return submit(() -> List.copyOf(evaluator.alarms()));
   }
 
   /** Shelves a rule's alarms (one topic's when {@code shelf.topic()} is set). */
-  public CompletableFuture<List<Transition>> shelve(Shelf shelf) {
+  public Pending<List<Transition>> shelve(Shelf shelf) {
     return submit(() -> operatorAction(evaluator.shelve(shelf, clock.millis())));
   }
 
   /** Ends a shelving early; an alarm still active is announced again. */
-  public CompletableFuture<List<Transition>> unshelve(
+  public Pending<List<Transition>> unshelve(
       String ruleId, @Nullable String topic, String user) {
     return submit(() -> operatorAction(evaluator.unshelve(ruleId, topic, user, clock.millis())));
   }
 
   /** Resets latched alarms of a rule. */
-  public CompletableFuture<List<Transition>> reset(
+  public Pending<List<Transition>> reset(
       String ruleId, @Nullable String topic, String user) {
     return submit(() -> operatorAction(evaluator.reset(ruleId, topic, user, clock.millis())));
   }
@@ -445,7 +478,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
    * JournalUnavailableException}, and nothing is acknowledged: the person asking is told and can
    * ask again.
    */
-  public CompletableFuture<AckOutcome> acknowledge(String eventId, String user, String via) {
+  public Pending<AckOutcome> acknowledge(String eventId, String user, String via) {
     return submit(() -> acknowledgeNow(eventId, user, via, null));
   }
 
@@ -455,7 +488,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
    * ingest thread holds it and tries again, as it does an ack on the ack topic, rather than lose
    * it.
    */
-  public CompletableFuture<AckOutcome> acknowledgeHeld(String eventId, String user, String via) {
+  public Pending<AckOutcome> acknowledgeHeld(String eventId, String user, String via) {
     return submit(() -> acknowledgeHeldNow(eventId, user, via, null));
   }
 
@@ -509,7 +542,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         });
     // The acknowledgement is journaled already: what follows from it must not be lost.
     durably(
-        () -> "the acknowledgement of event " + eventId,
+        () -> "the user action of the acknowledgement of event " + eventId,
         () -> commands.publish(new UserActionEvent(user, "acknowledge_event", actionDetails)));
     alarm.ifPresent(this::announceDurably);
     return AckOutcome.ACKNOWLEDGED;
@@ -752,14 +785,17 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
     }
   }
 
-  /** True while an alarm transition waits for the journal to take its event. */
+  /**
+   * True while the ingest thread holds what it decided to publish (an alarm transition, a twin
+   * state change, an acknowledgement) until the journal takes writes again.
+   */
   public boolean journalBlocked() {
     return journalBlocked;
   }
 
   /**
    * Alarm transitions since the start whose announcement (events, alarm state) failed partway for
-   * another reason than the journal refusing, which is held instead; each was logged.
+   * a reason other than the journal refusing (which is held instead); each was logged.
    */
   public long failedAnnouncements() {
     return failedAnnouncements.get();

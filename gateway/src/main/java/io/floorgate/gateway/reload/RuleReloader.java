@@ -371,12 +371,23 @@ public final class RuleReloader implements AutoCloseable {
         lastSeen = stateOf(file);
       }
       Ingest.RuleChange change;
+      Ingest.Pending<Ingest.RuleChange> applying = ingest.replaceRules(result.orThrow());
       try {
-        change = ingest.replaceRules(result.orThrow()).get(30, TimeUnit.SECONDS);
+        change = applying.get(30, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        if (applying.withdraw()) {
+          throw new IllegalStateException(
+              "the ingest thread did not take the rules up within 30 s (it is busy, or waiting for"
+                  + " the journal); they were not applied",
+              e);
+        }
+        // Begun: the rules are in force, and only the clears they caused wait for the journal.
+        change = awaitBegun(applying);
       } catch (InterruptedException e) {
+        applying.withdraw();
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while applying the rules", e);
-      } catch (ExecutionException | TimeoutException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException("the ingest thread did not apply the rules: " + e, e);
       }
       appliedText = text;
@@ -387,6 +398,17 @@ public final class RuleReloader implements AutoCloseable {
       tree.root().ifPresent(root -> cache.store(text, sha, root));
       announce(change, who, trigger, sha, result.orThrow().size());
       return new Outcome(Status.APPLIED, List.of(), change, sha);
+    }
+  }
+
+  private static Ingest.RuleChange awaitBegun(Ingest.Pending<Ingest.RuleChange> applying) {
+    try {
+      return applying.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the rules were being applied", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the ingest thread did not apply the rules: " + e, e);
     }
   }
 

@@ -82,10 +82,11 @@ class IngestJournalOutageTest {
     Ingest ingest = gateway.ingest;
 
     disk.refuseWritesAfter(1); // the acknowledgement's record, then the disk is full
-    CompletableFuture<Ingest.AckOutcome> ack = ingest.acknowledge(raise, "op-7", "http");
+    Ingest.Pending<Ingest.AckOutcome> ack = ingest.acknowledge(raise, "op-7", "http");
 
     await().atMost(Duration.ofSeconds(10)).until(ingest::journalBlocked);
     assertThat(ack).isNotDone();
+    assertThat(ack.withdraw()).as("withdrawn after it began").isFalse();
     disk.refuseWrites(false);
 
     assertThat(ack.get(10, TimeUnit.SECONDS)).isEqualTo(Ingest.AckOutcome.ACKNOWLEDGED);
@@ -153,6 +154,25 @@ class IngestJournalOutageTest {
     assertThat(journaledRecords()).containsExactly("event threshold");
     assertThat(alarmState()).isEqualTo(AlarmState.ACTIVE_UNACKNOWLEDGED);
     assertThat(gateway.published).noneMatch(e -> e.category() == EventCategory.USER);
+  }
+
+  @Test
+  void aCommandWithdrawnWhileTheIngestThreadIsHeld_neverRuns() throws Exception {
+    start();
+    String raise = gateway.raise().eventId();
+    Ingest ingest = gateway.ingest;
+
+    disk.refuseWrites(true);
+    gateway.send(Ingests.JournaledIngest.STATE_TOPIC, "{\"system_status\": \"running\"}");
+    await().atMost(Duration.ofSeconds(10)).until(ingest::journalBlocked);
+    Ingest.Pending<Ingest.AckOutcome> ack = ingest.acknowledge(raise, "op-7", "http");
+    assertThat(ack.withdraw()).isTrue();
+    disk.refuseWrites(false);
+
+    ingest.alarms().get(10, TimeUnit.SECONDS); // queued after the ack: the thread is past it
+    assertThat(ack).isCancelled();
+    assertThat(journaledRecords()).containsExactly("event threshold", "event system");
+    assertThat(alarmState()).isEqualTo(AlarmState.ACTIVE_UNACKNOWLEDGED);
   }
 
   @Test
