@@ -47,8 +47,7 @@ class IngestJournalOutageTest {
   @Test
   void aReloadThatRemovesAnAlarmsRule_whileTheJournalRefuses_journalsTheClearOnceItTakesWrites()
       throws Exception {
-    start();
-    gateway.raise();
+    startWithAnAlarm();
     Ingest ingest = gateway.ingest;
 
     disk.refuseWrites(true);
@@ -77,8 +76,7 @@ class IngestJournalOutageTest {
   @Test
   void anAcknowledgement_whoseUserActionTheJournalRefuses_isHeldAndCompletesOnceItTakesWrites()
       throws Exception {
-    start();
-    String raise = gateway.raise().eventId();
+    String raise = startWithAnAlarm();
     Ingest ingest = gateway.ingest;
 
     disk.refuseWritesAfter(1); // the acknowledgement's record, then the disk is full
@@ -100,8 +98,7 @@ class IngestJournalOutageTest {
   @Test
   void anAcknowledgementOnTheAckTopic_whoseRecordTheJournalRefuses_isHeldAndAppliedOnceItTakesWrites()
       throws Exception {
-    start();
-    String raise = gateway.raise().eventId();
+    String raise = startWithAnAlarm();
     Ingest ingest = gateway.ingest;
 
     disk.refuseWrites(true);
@@ -109,9 +106,7 @@ class IngestJournalOutageTest {
     await().atMost(Duration.ofSeconds(10)).until(ingest::journalBlocked);
     disk.refuseWrites(false);
 
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> journaledRecords().size() == 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> journaledRecords().size() == 3);
     assertThat(journaledRecords()).containsExactly("event threshold", "ack " + raise, "event user");
     assertThat(ingest.rejections().total(Rejection.INTERNAL_ERROR)).isZero();
     assertThat(alarmState()).isEqualTo(AlarmState.ACTIVE_ACKNOWLEDGED);
@@ -120,8 +115,7 @@ class IngestJournalOutageTest {
   @Test
   void anAcknowledgementFromTheUpstream_whoseRecordTheJournalRefuses_isHeldUntilItTakesWrites()
       throws Exception {
-    start();
-    String raise = gateway.raise().eventId();
+    String raise = startWithAnAlarm();
     Ingest ingest = gateway.ingest;
 
     disk.refuseWrites(true);
@@ -137,8 +131,7 @@ class IngestJournalOutageTest {
   @Test
   void anAcknowledgementOverHttp_whoseRecordTheJournalRefuses_failsAtOnceAndChangesNothing()
       throws Exception {
-    start();
-    String raise = gateway.raise().eventId();
+    String raise = startWithAnAlarm();
     Ingest ingest = gateway.ingest;
 
     disk.refuseWrites(true);
@@ -158,8 +151,7 @@ class IngestJournalOutageTest {
 
   @Test
   void aCommandWithdrawnWhileTheIngestThreadIsHeld_neverRuns() throws Exception {
-    start();
-    String raise = gateway.raise().eventId();
+    String raise = startWithAnAlarm();
     Ingest ingest = gateway.ingest;
 
     disk.refuseWrites(true);
@@ -203,6 +195,12 @@ class IngestJournalOutageTest {
         .filteredOn(JournalRecord.EventRecord.class::isInstance)
         .extracting(r -> ((JournalRecord.EventRecord) r).category())
         .containsExactly("system", "system");
+  }
+
+  /** Starts as {@link #start} does and raises an alarm; returns the raising event's id. */
+  private String startWithAnAlarm() {
+    start();
+    return gateway.raise().eventId();
   }
 
   /** Starts the gateway's ingest over a journal on the refusing disk. */
