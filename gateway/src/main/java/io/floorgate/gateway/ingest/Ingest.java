@@ -474,8 +474,8 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   /**
    * Acknowledges event {@code eventId} as {@code user} (from HTTP or the CLI): as an ack on the
    * ack topic does, including the {@code UserActionEvent} and the alarm's state. While the journal
-   * refuses the acknowledgement's own record, this fails at once with a {@link
-   * JournalUnavailableException}, and nothing is acknowledged: the person asking is told and can
+   * refuses the acknowledgement's own record, this fails with a {@link
+   * JournalUnavailableException} and nothing is acknowledged: the person asking is told and can
    * ask again.
    */
   public Pending<AckOutcome> acknowledge(String eventId, String user, String via) {
