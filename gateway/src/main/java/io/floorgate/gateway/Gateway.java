@@ -283,16 +283,13 @@ public final class Gateway implements AutoCloseable {
     }
 
     if (config.bridge().enabled() && journal != null) {
-      Ingest acks = ingest;
       Bridge forwarder =
           Bridge.start(
               config.bridge(),
               config.gatewayId(),
               journal,
               events,
-              (eventId, user) ->
-                  acks.acknowledgeHeld(eventId, user, "bridge")
-                      .thenApply(outcome -> outcome == Ingest.AckOutcome.ACKNOWLEDGED),
+              upstreamAcks(ingest),
               clock);
       bridge = forwarder;
       telemetryBridge.set(forwarder);
@@ -393,6 +390,17 @@ public final class Gateway implements AutoCloseable {
    * Runs a part of start-up on a thread of its own, {@code floorgate-start-<what>}. It is not a
    * daemon, as main is not: threads it starts (Moquette's) inherit that.
    */
+  /**
+   * Applies the acknowledgements the bridge receives from the upstream. Their sender hears nothing
+   * back, so while the journal refuses writes they are held, as those on the local ack topic are.
+   */
+  static Bridge.Acknowledger upstreamAcks(Ingest ingest) {
+    return (eventId, user) ->
+        ingest
+            .acknowledgeHeld(eventId, user, "bridge")
+            .thenApply(outcome -> outcome == Ingest.AckOutcome.ACKNOWLEDGED);
+  }
+
   private static <T> CompletableFuture<T> aside(String what, Callable<T> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
     Thread thread =

@@ -23,8 +23,11 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 
-/** Ingests for tests, without a broker: the alarm states they publish go nowhere. */
-final class Ingests {
+/**
+ * Ingests for tests, without a broker: the alarm states they publish go nowhere. Public for the
+ * tests of what wires an ingest up (the composition root's).
+ */
+public final class Ingests {
   private Ingests() {}
 
   /** One alarm rule, {@code t}: any {@code plant/+/+/temperature} above 25. */
@@ -127,17 +130,17 @@ final class Ingests {
    * A started ingest with {@link #temperatureAbove25} over an event manager on {@code journal},
    * collecting every event it publishes; closing it closes all three.
    */
-  static final class JournaledIngest implements AutoCloseable {
+  public static final class JournaledIngest implements AutoCloseable {
     static final String TOPIC = "plant/line1/s1/temperature";
     /** Where the line's twin state arrives ({@code {"system_status": ...}}). */
     static final String STATE_TOPIC = "plant/line1/state";
 
     final Journal journal;
     final EventManager events;
-    final Ingest ingest;
+    public final Ingest ingest;
     final List<Event> published = new CopyOnWriteArrayList<>();
 
-    JournaledIngest(Journal journal, EventNotificationConfig config) {
+    public JournaledIngest(Journal journal, EventNotificationConfig config) {
       this.journal = journal;
       this.events = EventManager.open(config, journal);
       events.subscribe(published::add);
@@ -152,7 +155,7 @@ final class Ingests {
     }
 
     /** Sends a breach on {@link #TOPIC}; returns the event that raised its alarm, once published. */
-    Event raise() {
+    public Event raise() {
       send(TOPIC, "{\"value\": 30}");
       return await()
           .atMost(Duration.ofSeconds(10))
