@@ -370,26 +370,7 @@ public final class RuleReloader implements AutoCloseable {
         writeAtomically(text);
         lastSeen = stateOf(file);
       }
-      Ingest.RuleChange change;
-      Ingest.Pending<Ingest.RuleChange> applying = ingest.replaceRules(result.orThrow());
-      try {
-        change = applying.get(30, TimeUnit.SECONDS);
-      } catch (TimeoutException e) {
-        if (applying.withdraw()) {
-          throw new IllegalStateException(
-              "the ingest thread did not take the rules up within 30 s (it is busy, or waiting for"
-                  + " the journal); they were not applied",
-              e);
-        }
-        // Begun: the rules are in force, and only the clears they caused wait for the journal.
-        change = awaitBegun(applying);
-      } catch (InterruptedException e) {
-        applying.withdraw();
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while applying the rules", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("the ingest thread did not apply the rules: " + e, e);
-      }
+      Ingest.RuleChange change = applied(ingest.replaceRules(result.orThrow()));
       appliedText = text;
       appliedSha = sha;
       if (journal != null) {
@@ -401,12 +382,28 @@ public final class RuleReloader implements AutoCloseable {
     }
   }
 
-  private static Ingest.RuleChange awaitBegun(Ingest.Pending<Ingest.RuleChange> applying) {
+  /**
+   * Waits for the ingest thread to apply the rules. After 30 s the change is withdrawn if the
+   * thread has not taken it up; once taken up, the rules are in force and only the clears they
+   * caused can still be waiting for the journal, so this waits on.
+   */
+  private static Ingest.RuleChange applied(Ingest.Pending<Ingest.RuleChange> applying) {
     try {
-      return applying.get();
+      try {
+        return applying.get(30, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        if (applying.withdraw()) {
+          throw new IllegalStateException(
+              "the ingest thread did not take the rules up within 30 s (it is busy, or waiting for"
+                  + " the journal); they were not applied",
+              e);
+        }
+        return applying.get();
+      }
     } catch (InterruptedException e) {
+      applying.withdraw();
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the rules were being applied", e);
+      throw new IllegalStateException("interrupted while applying the rules", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("the ingest thread did not apply the rules: " + e, e);
     }
