@@ -16,6 +16,7 @@ import io.floorgate.gateway.console.ConsoleRefusal;
 import io.floorgate.gateway.console.Sessions;
 import io.floorgate.gateway.ingest.Ingest;
 import io.floorgate.gateway.reload.RuleReloader;
+import io.floorgate.journal.JournalUnavailableException;
 import io.floorgate.rules.Limit;
 import io.floorgate.rules.Rule;
 import io.floorgate.rules.eval.AlarmSnapshot;
@@ -515,7 +516,18 @@ public final class AdminServer implements AutoCloseable {
       }
       text = s;
     }
-    RuleReloader.Outcome outcome = reloader.write(text, user);
+    RuleReloader.Outcome outcome;
+    try {
+      outcome = reloader.write(text, user);
+    } catch (JournalUnavailableException e) {
+      throw new HttpError(
+          503,
+          "the journal refuses writes, so nothing was changed (the rule file neither); ask again"
+              + " once it takes them: "
+              + e.getMessage());
+    } catch (RuleReloader.NotAppliedException e) {
+      throw new HttpError(503, e.getMessage() + "; nothing was changed, ask again");
+    }
     if (outcome.status() == RuleReloader.Status.REJECTED) {
       throw new HttpError(
           400,

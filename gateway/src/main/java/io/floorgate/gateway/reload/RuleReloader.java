@@ -8,6 +8,7 @@ import io.floorgate.events.UserActionEvent;
 import io.floorgate.gateway.ingest.Ingest;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalRecord;
+import io.floorgate.journal.JournalUnavailableException;
 import io.floorgate.rules.RuleFile;
 import io.floorgate.rules.RuleSet;
 import io.floorgate.rules.tree.Location;
@@ -43,9 +44,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -75,12 +77,19 @@ public final class RuleReloader implements AutoCloseable {
   /** Who a change read from the file is attributed to. */
   public static final String FILE_USER = "file";
   private static final String SOURCE = "floorgate";
+  /** How long a change waits for the ingest thread to take it up before it is withdrawn. */
+  static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
+  /** How often an edit of the file is tried again while the journal refuses writes. */
+  static final Duration JOURNAL_RETRY = Duration.ofSeconds(2);
+  /** How often that is logged meanwhile. */
+  private static final Duration JOURNAL_REFUSAL_LOG = Duration.ofSeconds(30);
 
   private final Path file;
   private final List<String> stateTopics;
   private final Ingest ingest;
   private final @Nullable Journal journal;
   private final Duration debounce;
+  private final Duration applyTimeout;
   private final Clock clock;
   private final RuleTreeCache cache;
   private final DigitalTwinPublisher errors;
@@ -89,6 +98,8 @@ public final class RuleReloader implements AutoCloseable {
   private final Object lock = new Object();
   private @Nullable WatchService watcher;
   private @Nullable ScheduledFuture<?> pendingCheck;
+  private long refusalLoggedAt = Long.MIN_VALUE; // reload thread only
+  private volatile boolean heldByTheJournal;
   private @Nullable FileState lastSeen;
   private volatile String appliedText = "";
   private volatile String appliedSha = "";
@@ -117,6 +128,18 @@ public final class RuleReloader implements AutoCloseable {
 
   private record FileState(long size, FileTime modified) {}
 
+  /**
+   * A valid change that was not applied, and of which nothing stays: the rules in force, the rule
+   * file and the journal's last rule set are as they were. Asking again may succeed.
+   */
+  public static final class NotAppliedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotAppliedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   public RuleReloader(
       Path file,
       List<String> stateTopics,
@@ -126,6 +149,21 @@ public final class RuleReloader implements AutoCloseable {
       Duration debounce,
       RuleTreeCache cache,
       Clock clock) {
+    this(file, stateTopics, ingest, events, journal, debounce, cache, clock, APPLY_TIMEOUT);
+  }
+
+  /** The same, waiting {@code applyTimeout} for the ingest thread to take up a change. */
+  RuleReloader(
+      Path file,
+      List<String> stateTopics,
+      Ingest ingest,
+      EventManager events,
+      @Nullable Journal journal,
+      Duration debounce,
+      RuleTreeCache cache,
+      Clock clock,
+      Duration applyTimeout) {
+    this.applyTimeout = applyTimeout;
     this.file = file;
     this.stateTopics = List.copyOf(stateTopics);
     this.ingest = ingest;
@@ -135,8 +173,11 @@ public final class RuleReloader implements AutoCloseable {
     this.cache = cache;
     this.errors = new DigitalTwinPublisher(events);
     this.actions = new EventPublisherBase(SOURCE, events);
-    this.worker =
-        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "floorgate-rules-reload"));
+    ScheduledThreadPoolExecutor reloads =
+        new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "floorgate-rules-reload"));
+    // A debounce or retry still waiting at close is dropped, not run: close waits for what runs.
+    reloads.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.worker = reloads;
   }
 
   /**
@@ -309,7 +350,34 @@ public final class RuleReloader implements AutoCloseable {
   private void reloadQuietly(String who, String trigger) {
     try {
       reload(who, trigger);
+      refusalLoggedAt = Long.MIN_VALUE;
+      heldByTheJournal = false;
+    } catch (JournalUnavailableException e) {
+      heldByTheJournal = true;
+      // The edit is in the file, and nothing else will bring it back: try again, as the ingest
+      // thread holds what it decided until the journal takes it.
+      long now = System.nanoTime();
+      if (refusalLoggedAt == Long.MIN_VALUE
+          || now - refusalLoggedAt >= JOURNAL_REFUSAL_LOG.toNanos()) {
+        refusalLoggedAt = now;
+        LOG.error(
+            "rule file {} changed ({}), but the journal refuses writes; the rules in force stay"
+                + " until it takes them again (trying every {} s): {}",
+            file,
+            trigger,
+            JOURNAL_RETRY.toSeconds(),
+            e.getMessage());
+      }
+      if (!closed) {
+        try {
+          worker.schedule(
+              () -> reloadQuietly(who, trigger), JOURNAL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+          // closed meanwhile: the edit is applied at the next start
+        }
+      }
     } catch (RuntimeException e) {
+      heldByTheJournal = false;
       LOG.error("rule reload from {} failed: {}", file, e.toString());
     }
   }
@@ -341,6 +409,11 @@ public final class RuleReloader implements AutoCloseable {
     return appliedText;
   }
 
+  /** Whether the last reload of the file waits for the journal to take writes again. */
+  boolean heldByTheJournal() {
+    return heldByTheJournal;
+  }
+
   /** The SHA-256 of the text in force. */
   public String appliedSha256() {
     return appliedSha;
@@ -366,16 +439,45 @@ public final class RuleReloader implements AutoCloseable {
         }
         return new Outcome(Status.UNCHANGED, List.of(), null, sha);
       }
-      if (writeFile) {
-        writeAtomically(text);
-        lastSeen = stateOf(file);
-      }
-      Ingest.RuleChange change = applied(ingest.replaceRules(result.orThrow()));
-      appliedText = text;
-      appliedSha = sha;
+      // Journaled first: while the journal refuses writes (JournalUnavailableException) nothing
+      // changes, so the caller is told the truth and the history never lacks a rule set that was
+      // in force.
       if (journal != null) {
         journal.append(rulesRecord(who, text, sha));
       }
+      boolean fileWritten = false;
+      Ingest.@Nullable Pending<Ingest.RuleChange> applying = null;
+      Ingest.RuleChange change;
+      try {
+        if (writeFile) {
+          writeAtomically(text);
+          fileWritten = true;
+          lastSeen = stateOf(file);
+        }
+        applying = ingest.replaceRules(result.orThrow());
+        change = applied(applying, applyTimeout);
+      } catch (RuntimeException e) {
+        if (applying == null || applying.withdraw()) {
+          List<String> left = undo(fileWritten);
+          if (!left.isEmpty()) {
+            throw new IllegalStateException(
+                "the rules "
+                    + sha
+                    + " were not applied ("
+                    + e.getMessage()
+                    + "), and putting back the rules in force failed: "
+                    + String.join("; ", left)
+                    + "; the next change or restart makes them agree",
+                e);
+          }
+          throw e instanceof NotAppliedException
+              ? e
+              : new NotAppliedException("the rules were not applied: " + e.getMessage(), e);
+        }
+        throw e;
+      }
+      appliedText = text;
+      appliedSha = sha;
       tree.root().ifPresent(root -> cache.store(text, sha, root));
       announce(change, who, trigger, sha, result.orThrow().size());
       return new Outcome(Status.APPLIED, List.of(), change, sha);
@@ -383,19 +485,48 @@ public final class RuleReloader implements AutoCloseable {
   }
 
   /**
-   * Waits for the ingest thread to apply the rules. After 30 s the change is withdrawn if the
-   * thread has not taken it up; once taken up, the rules are in force and only the clears they
-   * caused can still be waiting for the journal, so this waits on.
+   * After a change was journaled (and its file written) but never applied: puts the rules in
+   * force back in the file and journals them again, so that both say what is in force (and the
+   * file watcher does not apply a change its caller was told had failed).
+   *
+   * @return what could not be put back; empty when all was
    */
-  private static Ingest.RuleChange applied(Ingest.Pending<Ingest.RuleChange> applying) {
+  private List<String> undo(boolean fileWritten) {
+    List<String> left = new ArrayList<>();
+    if (fileWritten) {
+      try {
+        writeAtomically(appliedText);
+        lastSeen = stateOf(file);
+      } catch (RuntimeException e) {
+        left.add("the rule file holds the rules not applied (" + e.getMessage() + ")");
+      }
+    }
+    if (journal != null) {
+      try {
+        journal.append(rulesRecord(SOURCE, appliedText, appliedSha));
+      } catch (RuntimeException e) {
+        left.add("the journal's last rule set is the one not applied (" + e.getMessage() + ")");
+      }
+    }
+    return left;
+  }
+
+  /**
+   * Waits for the ingest thread to apply the rules. After {@code timeout} the change is withdrawn
+   * if the thread has not taken it up; once taken up, the rules are in force and only the clears
+   * they caused can still be waiting for the journal, so this waits on.
+   */
+  private static Ingest.RuleChange applied(
+      Ingest.Pending<Ingest.RuleChange> applying, Duration timeout) {
     try {
       try {
-        return applying.get(30, TimeUnit.SECONDS);
+        return applying.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         if (applying.withdraw()) {
-          throw new IllegalStateException(
-              "the ingest thread did not take the rules up within 30 s (it is busy, or waiting for"
-                  + " the journal); they were not applied",
+          throw new NotAppliedException(
+              "the ingest thread did not take the rules up within "
+                  + timeout.toSeconds()
+                  + " s (it is busy, or waiting for the journal); they were not applied",
               e);
         }
         return applying.get();
@@ -439,7 +570,15 @@ public final class RuleReloader implements AutoCloseable {
     details.put("removed", change.removed());
     details.put("changed", change.changed());
     details.put("alarms_cleared", change.alarmsDropped());
-    actions.publish(new UserActionEvent(who, "rules_changed", details));
+    try {
+      actions.publish(new UserActionEvent(who, "rules_changed", details));
+    } catch (RuntimeException e) {
+      // The rules are in force and journaled: the change must not be reported as failed.
+      LOG.error(
+          "rules {} applied and journaled, but their rules_changed event was not published: {}",
+          sha,
+          e.toString());
+    }
   }
 
   private void reject(List<Problem> problems, String who, String trigger) {
@@ -462,7 +601,12 @@ public final class RuleReloader implements AutoCloseable {
     if (listed.notListed() > 0) {
       details.put("problems_not_listed", listed.notListed());
     }
-    errors.publishErrorEvent("InvalidRules", summary, EventSeverity.ERROR, null, details);
+    try {
+      errors.publishErrorEvent("InvalidRules", summary, EventSeverity.ERROR, null, details);
+    } catch (RuntimeException e) {
+      // The line above has every problem; the rejection stands without its event.
+      LOG.error("the InvalidRules event of rule file {} was not published: {}", file, e.toString());
+    }
   }
 
   /**

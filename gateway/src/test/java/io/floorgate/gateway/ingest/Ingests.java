@@ -131,14 +131,15 @@ public final class Ingests {
    * collecting every event it publishes; closing it closes all three.
    */
   public static final class JournaledIngest implements AutoCloseable {
-    static final String TOPIC = "plant/line1/s1/temperature";
+    public static final String TOPIC = "plant/line1/s1/temperature";
     /** Where the line's twin state arrives ({@code {"system_status": ...}}). */
     static final String STATE_TOPIC = "plant/line1/state";
 
-    final Journal journal;
-    final EventManager events;
+    public final Journal journal;
+    public final EventManager events;
     public final Ingest ingest;
-    final List<Event> published = new CopyOnWriteArrayList<>();
+    /** Every event published, in order. */
+    public final List<Event> published = new CopyOnWriteArrayList<>();
 
     public JournaledIngest(Journal journal, EventNotificationConfig config) {
       this.journal = journal;
@@ -149,7 +150,7 @@ public final class Ingests {
     }
 
     /** Offers {@code json} on {@code topic}, as client {@code plc-1} would publish it. */
-    void send(String topic, String json) {
+    public void send(String topic, String json) {
       byte[] payload = json.getBytes(StandardCharsets.UTF_8);
       ingest.offer(new InboundMessage(topic, payload, 0, false, "plc-1", null, 0));
     }

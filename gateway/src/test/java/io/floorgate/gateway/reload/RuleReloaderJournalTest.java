@@ -1,0 +1,193 @@
+package io.floorgate.gateway.reload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.floorgate.events.EventCategory;
+import io.floorgate.events.EventNotificationConfig;
+import io.floorgate.gateway.ingest.Ingests;
+import io.floorgate.journal.JournalContents;
+import io.floorgate.journal.JournalOptions;
+import io.floorgate.journal.JournalRecord;
+import io.floorgate.journal.JournalUnavailableException;
+import io.floorgate.journal.RefusingDisk;
+import io.floorgate.rules.Rule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rule change is journaled before it is applied, so that while the journal refuses writes (a
+ * full disk) nothing changes and the caller is told so, and the journal's history never lacks a
+ * rule set that was in force; an edit of the file is applied once the journal takes writes again.
+ */
+class RuleReloaderJournalTest {
+  private static final String T_RULE =
+      "rules:\n  - {id: t, topic: plant/+/+/temperature, comparison: greater_than, value: 25}\n";
+  private static final String T_AND_P_RULES =
+      T_RULE + "  - {id: p, topic: plant/+/+/pressure, comparison: greater_than, value: 5}\n";
+
+  @TempDir Path dir;
+
+  private final RefusingDisk disk = new RefusingDisk();
+  private Ingests.JournaledIngest gateway;
+  private RuleReloader reloader;
+  private Path file;
+
+  @BeforeEach
+  void start() throws Exception {
+    file = dir.resolve("rules.yaml");
+    Files.writeString(file, T_RULE);
+    gateway =
+        new Ingests.JournaledIngest(
+            disk.open(JournalOptions.defaults(dir.resolve("journal"))),
+            EventNotificationConfig.DEFAULTS);
+  }
+
+  @AfterEach
+  void close() {
+    disk.refuseWrites(false);
+    if (reloader != null) {
+      reloader.close();
+    }
+    gateway.close();
+  }
+
+  @Test
+  void aWrite_whileTheJournalRefuses_changesNothing_andIsAppliedWhenAskedAgainAfter()
+      throws Exception {
+    startReloader(RuleReloader.APPLY_TIMEOUT);
+
+    disk.refuseWrites(true);
+    assertThatThrownBy(() -> reloader.write(T_AND_P_RULES, "alice"))
+        .isInstanceOf(JournalUnavailableException.class)
+        .hasMessageContaining("cannot append");
+
+    assertThat(Files.readString(file)).isEqualTo(T_RULE);
+    assertThat(reloader.appliedSha256()).isEqualTo(RuleReloader.sha256(T_RULE));
+    assertThat(ruleIds()).containsExactly("t");
+    disk.refuseWrites(false);
+    assertThat(journaledRuleSets()).containsExactly("file " + RuleReloader.sha256(T_RULE));
+
+    assertThat(reloader.write(T_AND_P_RULES, "alice").status())
+        .isEqualTo(RuleReloader.Status.APPLIED);
+    assertThat(ruleIds()).containsExactly("t", "p");
+    assertThat(journaledRuleSets())
+        .containsExactly(
+            "file " + RuleReloader.sha256(T_RULE), "alice " + RuleReloader.sha256(T_AND_P_RULES));
+  }
+
+  @Test
+  void anEditOfTheFile_whileTheJournalRefuses_isAppliedOnceItTakesWrites() throws Exception {
+    startReloader(RuleReloader.APPLY_TIMEOUT);
+
+    disk.refuseWrites(true);
+    Files.writeString(file, T_AND_P_RULES);
+    reloader.requestReload("SIGHUP");
+    await().atMost(Duration.ofSeconds(10)).until(reloader::heldByTheJournal);
+    assertThat(ruleIds()).containsExactly("t");
+    disk.refuseWrites(false);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !reloader.heldByTheJournal());
+    assertThat(reloader.appliedSha256()).isEqualTo(RuleReloader.sha256(T_AND_P_RULES));
+    assertThat(ruleIds()).containsExactly("t", "p");
+    assertThat(journaledRuleSets())
+        .containsExactly(
+            "file " + RuleReloader.sha256(T_RULE), "file " + RuleReloader.sha256(T_AND_P_RULES));
+  }
+
+  @Test
+  void anInvalidWrite_whileTheJournalRefuses_isRejectedWithItsProblems() {
+    startReloader(RuleReloader.APPLY_TIMEOUT);
+
+    disk.refuseWrites(true);
+    RuleReloader.Outcome outcome = reloader.write("rules:\n  - {id: t}\n", "alice");
+
+    assertThat(outcome.status()).isEqualTo(RuleReloader.Status.REJECTED);
+    assertThat(outcome.problems()).isNotEmpty();
+    assertThat(gateway.published).noneMatch(e -> e.category() == EventCategory.ERROR);
+  }
+
+  @Test
+  void aWriteTheIngestThreadDoesNotTakeUp_isWithdrawn_andTheFileAndJournalSayWhatIsInForce()
+      throws Exception {
+    startReloader(Duration.ofMillis(200));
+    CountDownLatch release = new CountDownLatch(1);
+    gateway.events.subscribe(
+        event -> {
+          if (event.category() == EventCategory.THRESHOLD) {
+            awaitQuietly(release); // holds the ingest thread, as a slow journal would
+          }
+        });
+    gateway.send(Ingests.JournaledIngest.TOPIC, "{\"value\": 30}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !gateway.published.isEmpty());
+
+    try {
+      assertThatThrownBy(() -> reloader.write(T_AND_P_RULES, "alice"))
+          .isInstanceOf(RuleReloader.NotAppliedException.class)
+          .hasMessageContaining("did not take the rules up")
+          .hasMessageContaining("they were not applied");
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(Files.readString(file)).isEqualTo(T_RULE);
+    assertThat(reloader.appliedSha256()).isEqualTo(RuleReloader.sha256(T_RULE));
+    assertThat(ruleIds()).containsExactly("t");
+    assertThat(journaledRuleSets())
+        .containsExactly(
+            "file " + RuleReloader.sha256(T_RULE),
+            "alice " + RuleReloader.sha256(T_AND_P_RULES),
+            "floorgate " + RuleReloader.sha256(T_RULE));
+  }
+
+  private void startReloader(Duration applyTimeout) {
+    reloader =
+        new RuleReloader(
+            file,
+            List.of(),
+            gateway.ingest,
+            gateway.events,
+            gateway.journal,
+            Duration.ofMillis(50),
+            RuleTreeCache.NONE,
+            Clock.systemUTC(),
+            applyTimeout);
+    String text = RuleReloader.readText(file);
+    String sha = RuleReloader.sha256(text);
+    RuleReloader.Loaded loaded =
+        RuleReloader.confirm(
+            file, text, sha, List.of(), RuleReloader.parse(file, text, List.of(), RuleTreeCache.NONE));
+    reloader.start(loaded, false, "");
+  }
+
+  /** The ids of the rules the ingest evaluates. */
+  private List<String> ruleIds() {
+    return gateway.ingest.rules().rules().stream().map(Rule::id).toList();
+  }
+
+  /** Who journaled which rule set, in order. */
+  private List<String> journaledRuleSets() {
+    return JournalContents.records(gateway.journal).stream()
+        .filter(JournalRecord.RulesRecord.class::isInstance)
+        .map(r -> (JournalRecord.RulesRecord) r)
+        .map(r -> r.who() + " " + r.sha256())
+        .toList();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
