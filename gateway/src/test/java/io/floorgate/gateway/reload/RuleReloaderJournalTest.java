@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,9 @@ class RuleReloaderJournalTest {
       "rules:\n  - {id: t, topic: plant/+/+/temperature, comparison: greater_than, value: 25}\n";
   private static final String T_AND_P_RULES =
       T_RULE + "  - {id: p, topic: plant/+/+/pressure, comparison: greater_than, value: 5}\n";
+
+  private static final String P_RULE =
+      "rules:\n  - {id: p, topic: plant/+/+/pressure, comparison: greater_than, value: 5}\n";
 
   @TempDir Path dir;
 
@@ -149,6 +154,33 @@ class RuleReloaderJournalTest {
             "floorgate " + RuleReloader.sha256(T_RULE));
   }
 
+  @Test
+  void aChangeTheIngestThreadHasBegun_isWaitedFor_pastTheTimeout() throws Exception {
+    startReloader(Duration.ofMillis(200));
+    gateway.raise();
+
+    // The rules record is taken; the clear of t's alarm, which removing t causes, is refused.
+    disk.refuseWritesAfter(1);
+    CompletableFuture<RuleReloader.Outcome> change =
+        CompletableFuture.supplyAsync(() -> reloader.write(P_RULE, "alice"));
+    await().atMost(Duration.ofSeconds(10)).until(gateway.ingest::journalBlocked);
+    await() // past the 200 ms the reloader waits before it would withdraw
+        .during(Duration.ofMillis(600))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !change.isDone());
+    disk.refuseWrites(false);
+
+    RuleReloader.Outcome outcome = change.get(10, TimeUnit.SECONDS);
+    assertThat(outcome.status()).isEqualTo(RuleReloader.Status.APPLIED);
+    assertThat(outcome.change()).isNotNull();
+    assertThat(outcome.change().removed()).containsExactly("t");
+    assertThat(outcome.change().alarmsDropped()).isEqualTo(1);
+    assertThat(Files.readString(file)).isEqualTo(P_RULE);
+    assertThat(journaledRuleSets())
+        .containsExactly(
+            "file " + RuleReloader.sha256(T_RULE), "alice " + RuleReloader.sha256(P_RULE));
+  }
+
   private void startReloader(Duration applyTimeout) {
     reloader =
         new RuleReloader(
@@ -165,7 +197,11 @@ class RuleReloaderJournalTest {
     String sha = RuleReloader.sha256(text);
     RuleReloader.Loaded loaded =
         RuleReloader.confirm(
-            file, text, sha, List.of(), RuleReloader.parse(file, text, List.of(), RuleTreeCache.NONE));
+            file,
+            text,
+            sha,
+            List.of(),
+            RuleReloader.parse(file, text, List.of(), RuleTreeCache.NONE));
     reloader.start(loaded, false, "");
   }
 
