@@ -107,6 +107,8 @@ public final class Bridge implements AutoCloseable {
   public interface Acknowledger {
     /**
      * Acknowledges {@code eventId} as {@code userId}; the future says whether the event was known.
+     * Called on the bridge's acks thread, which it may block while the gateway cannot take the
+     * acknowledgement up yet; an interrupt (the bridge stopping) ends that wait.
      */
     CompletableFuture<Boolean> acknowledge(String eventId, String userId);
   }
@@ -156,6 +158,12 @@ public final class Bridge implements AutoCloseable {
   private final Thread thread;
   private final MultithreadEventLoopGroup ioThreads;
   private final ExecutorService callbackThreads;
+  /**
+   * Applies the upstream's acknowledgements, one at a time: applying one can wait (for room in
+   * the ingest queue, for the journal), and must not hold up the client's callbacks, which
+   * complete the forwarding of events.
+   */
+  private final ExecutorService ackThread;
   private final @Nullable Upstream v5;
   private final @Nullable Upstream v3;
   private final @Nullable TopicIndex<Boolean> telemetryFilters;
@@ -266,6 +274,15 @@ public final class Bridge implements AutoCloseable {
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
             threads("floorgate-bridge-callbacks-"),
+            new ThreadPoolExecutor.DiscardPolicy());
+    this.ackThread =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            threads("floorgate-bridge-acks-"),
             new ThreadPoolExecutor.DiscardPolicy());
     MqttClientExecutorConfig executors =
         MqttClientExecutorConfig.builder()
@@ -695,7 +712,7 @@ public final class Bridge implements AutoCloseable {
         up.protocol(),
         backlog());
     if (!config.ackTopic().isEmpty()) {
-      up.subscribe(config.ackTopic(), this::onUpstreamAck)
+      up.subscribe(config.ackTopic(), ackThread, this::onUpstreamAck)
           .whenComplete(
               (ok, error) -> {
                 if (error != null) {
@@ -829,7 +846,7 @@ public final class Bridge implements AutoCloseable {
         Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000);
   }
 
-  // ---- acknowledgements from the upstream (callback thread) ----
+  // ---- acknowledgements from the upstream (acks thread) ----
 
   private void onUpstreamAck(byte[] payload) {
     Map<String, Object> json;
@@ -848,19 +865,24 @@ public final class Bridge implements AutoCloseable {
       rejectAck("it needs {\"event_id\": \"...\", \"user_id\": \"...\"}");
       return;
     }
-    acknowledger
-        .acknowledge(eventId, userId)
-        .whenComplete(
-            (known, error) -> {
-              if (error != null) {
-                rejectAck("event " + eventId + " by '" + userId + "': " + unwrapNonNull(error));
-              } else if (Boolean.TRUE.equals(known)) {
-                acksApplied.incrementAndGet();
-                LOG.info("event {} acknowledged by '{}' through the upstream", eventId, userId);
-              } else {
-                rejectAck("event " + eventId + " (by '" + userId + "') is not among the recent events");
-              }
-            });
+    // Waits for the outcome, so that the upstream has its PUBACK only once the ack is applied.
+    Boolean known;
+    try {
+      known = acknowledger.acknowledge(eventId, userId).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.debug("bridge stopped while the acknowledgement of event {} was under way", eventId);
+      return;
+    } catch (ExecutionException e) {
+      rejectAck("event " + eventId + " by '" + userId + "': " + unwrapNonNull(e));
+      return;
+    }
+    if (Boolean.TRUE.equals(known)) {
+      acksApplied.incrementAndGet();
+      LOG.info("event {} acknowledged by '{}' through the upstream", eventId, userId);
+    } else {
+      rejectAck("event " + eventId + " (by '" + userId + "') is not among the recent events");
+    }
   }
 
   private void rejectAck(String why) {
@@ -1070,7 +1092,10 @@ public final class Bridge implements AutoCloseable {
         }
       }
     }
-    // These threads never touch the journal: stopping them by interrupt is safe.
+    // These threads never touch the journal: stopping them by interrupt is safe. An ack under
+    // way is left to the ingest thread; those not begun are dropped with the connection, which
+    // never had their PUBACK.
+    ackThread.shutdownNow();
     callbackThreads.shutdown();
     try {
       if (!callbackThreads.awaitTermination(2, TimeUnit.SECONDS)) {

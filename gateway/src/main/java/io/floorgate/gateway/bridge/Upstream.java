@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -89,8 +90,13 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
       @Nullable String contentType,
       List<Map.Entry<String, String>> userProperties);
 
-  /** Subscribes with QoS 1; {@code onMessage} gets each payload on the callback thread. */
-  abstract CompletableFuture<Void> subscribe(String filter, Consumer<byte[]> onMessage);
+  /**
+   * Subscribes with QoS 1; {@code onMessage} gets each payload on {@code executor}, one at a time,
+   * and the message is acknowledged to the upstream (PUBACK) once it returns, so that the
+   * upstream holds what was not handled yet (its receive maximum bounds how much).
+   */
+  abstract CompletableFuture<Void> subscribe(
+      String filter, Executor executor, Consumer<byte[]> onMessage);
 
   /** Disconnects; a client that is not connected is left as it is. */
   abstract CompletableFuture<Void> disconnect();
@@ -172,12 +178,22 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
     }
 
     @Override
-    CompletableFuture<Void> subscribe(String filter, Consumer<byte[]> onMessage) {
+    CompletableFuture<Void> subscribe(
+        String filter, Executor executor, Consumer<byte[]> onMessage) {
       return client
           .subscribeWith()
           .topicFilter(filter)
           .qos(MqttQos.AT_LEAST_ONCE)
-          .callback(publish -> onMessage.accept(publish.getPayloadAsBytes()))
+          .callback(
+              publish -> {
+                try {
+                  onMessage.accept(publish.getPayloadAsBytes());
+                } finally {
+                  publish.acknowledge();
+                }
+              })
+          .executor(executor)
+          .manualAcknowledgement(true)
           .send()
           .thenCompose(
               ack -> {
@@ -246,12 +262,22 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
     }
 
     @Override
-    CompletableFuture<Void> subscribe(String filter, Consumer<byte[]> onMessage) {
+    CompletableFuture<Void> subscribe(
+        String filter, Executor executor, Consumer<byte[]> onMessage) {
       return client
           .subscribeWith()
           .topicFilter(filter)
           .qos(MqttQos.AT_LEAST_ONCE)
-          .callback(publish -> onMessage.accept(publish.getPayloadAsBytes()))
+          .callback(
+              publish -> {
+                try {
+                  onMessage.accept(publish.getPayloadAsBytes());
+                } finally {
+                  publish.acknowledge();
+                }
+              })
+          .executor(executor)
+          .manualAcknowledgement(true)
           .send()
           .thenCompose(
               ack ->

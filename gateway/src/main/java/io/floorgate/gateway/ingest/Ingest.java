@@ -370,6 +370,14 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
    * (up to 5 s) for room in the queue; the future fails when there was none or ingest stopped.
    */
   private <T> Pending<T> submit(Supplier<T> work) {
+    return submit(work, false);
+  }
+
+  /**
+   * The same; when {@code untilRoom}, waits for room as long as ingest runs (interruptibly), for
+   * work whose sender is told nothing and would lose it.
+   */
+  private <T> Pending<T> submit(Supplier<T> work, boolean untilRoom) {
     Pending<T> result = new Pending<>();
     Command command =
         new Command(
@@ -384,7 +392,11 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
               }
             });
     try {
-      if (!running || !queue.offer(command, 5, TimeUnit.SECONDS)) {
+      boolean queued = running && queue.offer(command, 5, TimeUnit.SECONDS);
+      while (!queued && untilRoom && running) {
+        queued = queue.offer(command, 1, TimeUnit.SECONDS);
+      }
+      if (!queued) {
         result.completeExceptionally(
             new IllegalStateException(running ? "ingest is overloaded" : "ingest is stopping"));
       }
@@ -484,12 +496,13 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
 
   /**
    * Acknowledges as {@link #acknowledge} does, for an acknowledgement whose sender is told nothing
-   * of how it went (one from the upstream broker): while the journal refuses its record, the
-   * ingest thread holds it and tries again, as it does an ack on the ack topic, rather than lose
-   * it.
+   * of how it went (one from the upstream broker), rather than lose it: while the queue is full
+   * this waits for room (as long as ingest runs; an interrupt ends the wait), and while the
+   * journal refuses its record the ingest thread holds it and tries again, as it does an ack on
+   * the ack topic.
    */
   public Pending<AckOutcome> acknowledgeHeld(String eventId, String user, String via) {
-    return submit(() -> acknowledgeHeldNow(eventId, user, via, null));
+    return submit(() -> acknowledgeHeldNow(eventId, user, via, null), true);
   }
 
   /** Why an acknowledgement of {@code eventId} came back {@link AckOutcome#UNKNOWN_EVENT}. */

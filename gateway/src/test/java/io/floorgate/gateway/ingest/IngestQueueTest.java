@@ -9,6 +9,8 @@ import io.floorgate.rules.RuleSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +87,26 @@ class IngestQueueTest {
 
     assertThat(queue.overruns()).isEqualTo(1);
     assertThat(queue.queuedBytes()).isEqualTo(2 * Ingest.footprint(message(10)));
+  }
+
+  @Test
+  void anUpstreamAcknowledgement_waitsForRoomInAFullQueue_pastTheFiveSecondsOtherCommandsWait()
+      throws Exception {
+    Ingest queue = ingest(2, IngestConfig.DEFAULT_QUEUE_BYTES); // not started: nothing drains
+    assertThat(queue.offer(message(10))).isTrue();
+    assertThat(queue.offer(message(10))).isTrue();
+
+    CompletableFuture<Ingest.Pending<Ingest.AckOutcome>> submitting =
+        CompletableFuture.supplyAsync(() -> queue.acknowledgeHeld("e-1", "op-7", "bridge"));
+    await()
+        .during(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(8))
+        .until(() -> !submitting.isDone());
+    queue.start();
+
+    assertThat(submitting.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS))
+        .as("taken up and answered once there was room")
+        .isEqualTo(Ingest.AckOutcome.UNKNOWN_EVENT);
   }
 
   @Test
