@@ -160,7 +160,7 @@ final class EventsCommand {
       }
       if (record instanceof JournalRecord.RulesRecord rules) {
         return at(rules.atMicros())
-            + "  rules applied by "
+            + "  rules set by "
             + rules.who()
             + " (sha256 "
             + rules.sha256().substring(0, 12)

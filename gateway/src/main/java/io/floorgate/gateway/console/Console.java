@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * GET  /console/api/trend/series            the series kept, with the rules that read them
  * GET  /console/api/trend?rule=&amp;topic=      a rule's recent values on a topic, and its limits
  * POST /console/api/rules/check             {text}: the problems `rules check` reports, nothing applied
- * GET  /console/api/rules/history           applied versions of the rule file, newest first
+ * GET  /console/api/rules/history           versions of the rule file set, newest first
  * GET  /console/api/rules/history/{sha256}  one version's text
  * GET  /console/api/status                  health and the gateway's metrics
  * </pre>

@@ -27,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The history of the rule file, from the journal's {@code RulesRecord}s (every applied version,
- * whole, with who applied it and when): newest first, each with the rule ids it added, removed and
- * changed against the version before it.
+ * The history of the rule file, from the journal's {@code RulesRecord}s (every version set,
+ * whole, with who set it and when; a version that could not be applied is followed by the one
+ * still in force, set again by {@code floorgate}): newest first, each with the rule ids it added,
+ * removed and changed against the version before it.
  *
  * <p>Threads: the journal is read by one thread of its own, {@code floorgate-console-history}
  * (never interrupted: it does Chronicle file I/O); callers wait for it. The first call reads the

@@ -79,10 +79,12 @@ public final class RuleReloader implements AutoCloseable {
   private static final String SOURCE = "floorgate";
   /** How long a change waits for the ingest thread to take it up before it is withdrawn. */
   static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
-  /** How often an edit of the file is tried again while the journal refuses writes. */
-  static final Duration JOURNAL_RETRY = Duration.ofSeconds(2);
-  /** How often that is logged meanwhile. */
-  private static final Duration JOURNAL_REFUSAL_LOG = Duration.ofSeconds(30);
+  /**
+   * How soon an edit of the file that could not be applied is tried again (each try reads and
+   * validates the file whole), doubling up to {@link #RETRY_MAX}.
+   */
+  static final Duration RETRY_MIN = Duration.ofSeconds(2);
+  static final Duration RETRY_MAX = Duration.ofSeconds(30);
 
   private final Path file;
   private final List<String> stateTopics;
@@ -98,8 +100,10 @@ public final class RuleReloader implements AutoCloseable {
   private final Object lock = new Object();
   private @Nullable WatchService watcher;
   private @Nullable ScheduledFuture<?> pendingCheck;
+  private @Nullable ScheduledFuture<?> pendingRetry; // guarded by lock
+  private Duration retryDelay = RETRY_MIN; // reload thread only
   private long refusalLoggedAt = Long.MIN_VALUE; // reload thread only
-  private volatile boolean heldByTheJournal;
+  private volatile boolean heldBack;
   private @Nullable FileState lastSeen;
   private volatile String appliedText = "";
   private volatile String appliedSha = "";
@@ -350,35 +354,52 @@ public final class RuleReloader implements AutoCloseable {
   private void reloadQuietly(String who, String trigger) {
     try {
       reload(who, trigger);
+      retryDelay = RETRY_MIN;
       refusalLoggedAt = Long.MIN_VALUE;
-      heldByTheJournal = false;
-    } catch (JournalUnavailableException e) {
-      heldByTheJournal = true;
+      heldBack = false;
+    } catch (JournalUnavailableException | NotAppliedException e) {
       // The edit is in the file, and nothing else will bring it back: try again, as the ingest
       // thread holds what it decided until the journal takes it.
+      heldBack = true;
       long now = System.nanoTime();
-      if (refusalLoggedAt == Long.MIN_VALUE
-          || now - refusalLoggedAt >= JOURNAL_REFUSAL_LOG.toNanos()) {
+      if (refusalLoggedAt == Long.MIN_VALUE || now - refusalLoggedAt >= RETRY_MAX.toNanos()) {
         refusalLoggedAt = now;
         LOG.error(
-            "rule file {} changed ({}), but the journal refuses writes; the rules in force stay"
-                + " until it takes them again (trying every {} s): {}",
+            "rule file {} changed ({}), but {}; the rules in force stay until it can be applied"
+                + " (trying again within {} s): {}",
             file,
             trigger,
-            JOURNAL_RETRY.toSeconds(),
+            e instanceof JournalUnavailableException
+                ? "the journal refuses writes"
+                : "the ingest thread did not take it up",
+            RETRY_MAX.toSeconds(),
             e.getMessage());
       }
-      if (!closed) {
-        try {
-          worker.schedule(
-              () -> reloadQuietly(who, trigger), JOURNAL_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-          // closed meanwhile: the edit is applied at the next start
-        }
-      }
+      retryLater(who, trigger);
     } catch (RuntimeException e) {
-      heldByTheJournal = false;
+      heldBack = false;
       LOG.error("rule reload from {} failed: {}", file, e.toString());
+    }
+  }
+
+  /** Reloads after {@link #retryDelay}, once: a retry already waiting is replaced. */
+  private void retryLater(String who, String trigger) {
+    Duration delay = retryDelay;
+    retryDelay = delay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : delay.multipliedBy(2);
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      if (pendingRetry != null) {
+        pendingRetry.cancel(false);
+      }
+      try {
+        pendingRetry =
+            worker.schedule(
+                () -> reloadQuietly(who, trigger), delay.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        // closed meanwhile: the edit is applied at the next start
+      }
     }
   }
 
@@ -409,9 +430,12 @@ public final class RuleReloader implements AutoCloseable {
     return appliedText;
   }
 
-  /** Whether the last reload of the file waits for the journal to take writes again. */
-  boolean heldByTheJournal() {
-    return heldByTheJournal;
+  /**
+   * Whether the last reload of the file could not be applied (the journal refused it, or the
+   * ingest thread did not take it up) and waits to be tried again.
+   */
+  boolean heldBack() {
+    return heldBack;
   }
 
   /** The SHA-256 of the text in force. */
@@ -458,7 +482,12 @@ public final class RuleReloader implements AutoCloseable {
         change = applied(applying, applyTimeout);
       } catch (RuntimeException e) {
         if (applying == null || applying.withdraw()) {
+          // The undo writes files, which an interrupt would close: the flag waits until after.
+          boolean interrupted = Thread.interrupted();
           List<String> left = undo(fileWritten);
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
           if (!left.isEmpty()) {
             throw new IllegalStateException(
                 "the rules "
@@ -470,11 +499,11 @@ public final class RuleReloader implements AutoCloseable {
                     + "; the next change or restart makes them agree",
                 e);
           }
-          throw e instanceof NotAppliedException
-              ? e
-              : new NotAppliedException("the rules were not applied: " + e.getMessage(), e);
+          if (applying != null && !(e instanceof NotAppliedException)) {
+            throw new NotAppliedException("the rules were not applied: " + e.getMessage(), e);
+          }
         }
-        throw e;
+        throw e; // the file could not be written (and the journal says so), or ingest failed
       }
       appliedText = text;
       appliedSha = sha;
@@ -512,31 +541,41 @@ public final class RuleReloader implements AutoCloseable {
   }
 
   /**
-   * Waits for the ingest thread to apply the rules. After {@code timeout} the change is withdrawn
-   * if the thread has not taken it up; once taken up, the rules are in force and only the clears
-   * they caused can still be waiting for the journal, so this waits on.
+   * Waits for the ingest thread to apply the rules. After {@code timeout} (or an interrupt) the
+   * change is withdrawn if the thread has not taken it up; once taken up, the rules are in force
+   * and only the clears they caused can still be waiting for the journal, so this waits on,
+   * without heeding interrupts: reported as failed, the change would be in force all the same and
+   * the text in force misnamed. The ingest thread ends it, or fails it when it stops.
    */
   private static Ingest.RuleChange applied(
       Ingest.Pending<Ingest.RuleChange> applying, Duration timeout) {
+    boolean interrupted = false;
+    boolean begun = false;
     try {
-      try {
-        return applying.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        if (applying.withdraw()) {
-          throw new NotAppliedException(
-              "the ingest thread did not take the rules up within "
-                  + timeout.toSeconds()
-                  + " s (it is busy, or waiting for the journal); they were not applied",
-              e);
+      while (true) {
+        try {
+          return begun ? applying.get() : applying.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+          interrupted |= e instanceof InterruptedException;
+          if (!begun && applying.withdraw()) {
+            throw new NotAppliedException(
+                e instanceof TimeoutException
+                    ? "the ingest thread did not take the rules up within "
+                        + timeout.toSeconds()
+                        + " s (it is busy, or waiting for the journal); they were not applied"
+                    : "interrupted before the ingest thread took the rules up; they were not"
+                        + " applied",
+                e);
+          }
+          begun = true;
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("the ingest thread did not apply the rules: " + e, e);
         }
-        return applying.get();
       }
-    } catch (InterruptedException e) {
-      applying.withdraw();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while applying the rules", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("the ingest thread did not apply the rules: " + e, e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

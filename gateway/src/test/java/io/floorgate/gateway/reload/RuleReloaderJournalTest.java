@@ -97,11 +97,11 @@ class RuleReloaderJournalTest {
     disk.refuseWrites(true);
     Files.writeString(file, T_AND_P_RULES);
     reloader.requestReload("SIGHUP");
-    await().atMost(Duration.ofSeconds(10)).until(reloader::heldByTheJournal);
+    await().atMost(Duration.ofSeconds(10)).until(reloader::heldBack);
     assertThat(ruleIds()).containsExactly("t");
     disk.refuseWrites(false);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !reloader.heldByTheJournal());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !reloader.heldBack());
     assertThat(reloader.appliedSha256()).isEqualTo(RuleReloader.sha256(T_AND_P_RULES));
     assertThat(ruleIds()).containsExactly("t", "p");
     assertThat(journaledRuleSets())
@@ -125,16 +125,7 @@ class RuleReloaderJournalTest {
   void aWriteTheIngestThreadDoesNotTakeUp_isWithdrawn_andTheFileAndJournalSayWhatIsInForce()
       throws Exception {
     startReloader(Duration.ofMillis(200));
-    CountDownLatch release = new CountDownLatch(1);
-    gateway.events.subscribe(
-        event -> {
-          if (event.category() == EventCategory.THRESHOLD) {
-            awaitQuietly(release); // holds the ingest thread, as a slow journal would
-          }
-        });
-    gateway.send(Ingests.JournaledIngest.TOPIC, "{\"value\": 30}");
-    await().atMost(Duration.ofSeconds(10)).until(() -> !gateway.published.isEmpty());
-
+    CountDownLatch release = holdTheIngestThreadAtTheNextAlarm();
     try {
       assertThatThrownBy(() -> reloader.write(T_AND_P_RULES, "alice"))
           .isInstanceOf(RuleReloader.NotAppliedException.class)
@@ -155,8 +146,28 @@ class RuleReloaderJournalTest {
   }
 
   @Test
-  void aChangeTheIngestThreadHasBegun_isWaitedFor_pastTheTimeout() throws Exception {
+  void anEditOfTheFile_theIngestThreadDoesNotTakeUp_isTriedAgainUntilItApplies() throws Exception {
     startReloader(Duration.ofMillis(200));
+    CountDownLatch release = holdTheIngestThreadAtTheNextAlarm();
+    try {
+      Files.writeString(file, T_AND_P_RULES);
+      reloader.requestReload("SIGHUP");
+      await().atMost(Duration.ofSeconds(10)).until(reloader::heldBack);
+      assertThat(ruleIds()).containsExactly("t");
+    } finally {
+      release.countDown();
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !reloader.heldBack());
+    assertThat(ruleIds()).containsExactly("t", "p");
+    assertThat(Files.readString(file))
+        .as("an edit of the file is never put back")
+        .isEqualTo(T_AND_P_RULES);
+  }
+
+  @Test
+  void aChangeTheIngestThreadHasBegun_isWaitedFor_pastTheTimeout() throws Exception {
+    startReloader(Duration.ofSeconds(1)); // time enough for the ingest thread to begin it
     gateway.raise();
 
     // The rules record is taken; the clear of t's alarm, which removing t causes, is refused.
@@ -164,8 +175,8 @@ class RuleReloaderJournalTest {
     CompletableFuture<RuleReloader.Outcome> change =
         CompletableFuture.supplyAsync(() -> reloader.write(P_RULE, "alice"));
     await().atMost(Duration.ofSeconds(10)).until(gateway.ingest::journalBlocked);
-    await() // past the 200 ms the reloader waits before it would withdraw
-        .during(Duration.ofMillis(600))
+    await() // past the 1 s the reloader waits before it would withdraw
+        .during(Duration.ofMillis(1_500))
         .atMost(Duration.ofSeconds(5))
         .until(() -> !change.isDone());
     disk.refuseWrites(false);
@@ -179,6 +190,20 @@ class RuleReloaderJournalTest {
     assertThat(journaledRuleSets())
         .containsExactly(
             "file " + RuleReloader.sha256(T_RULE), "alice " + RuleReloader.sha256(P_RULE));
+  }
+
+  /** Raises an alarm whose event holds the ingest thread (as a slow journal would), to release. */
+  private CountDownLatch holdTheIngestThreadAtTheNextAlarm() {
+    CountDownLatch release = new CountDownLatch(1);
+    gateway.events.subscribe(
+        event -> {
+          if (event.category() == EventCategory.THRESHOLD) {
+            awaitQuietly(release);
+          }
+        });
+    gateway.send(Ingests.JournaledIngest.TOPIC, "{\"value\": 30}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !gateway.published.isEmpty());
+    return release;
   }
 
   private void startReloader(Duration applyTimeout) {
