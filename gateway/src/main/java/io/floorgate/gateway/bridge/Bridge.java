@@ -849,6 +849,10 @@ public final class Bridge implements AutoCloseable {
   // ---- acknowledgements from the upstream (acks thread) ----
 
   private void onUpstreamAck(byte[] payload) {
+    if (Thread.currentThread().isInterrupted()) {
+      LOG.debug("bridge stopping: an acknowledgement from the upstream is left unapplied");
+      return; // the connection ends without its PUBACK
+    }
     Map<String, Object> json;
     try {
       json = EventJson.readObject(payload);
@@ -874,6 +878,10 @@ public final class Bridge implements AutoCloseable {
       LOG.debug("bridge stopped while the acknowledgement of event {} was under way", eventId);
       return;
     } catch (ExecutionException e) {
+      if (unwrapNonNull(e) instanceof InterruptedException) {
+        LOG.debug("bridge stopped while the acknowledgement of event {} waited for room", eventId);
+        return;
+      }
       rejectAck("event " + eventId + " by '" + userId + "': " + unwrapNonNull(e));
       return;
     }

@@ -29,6 +29,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HiveMQ client towards the upstream broker, in one protocol version, without automatic
@@ -36,6 +38,15 @@ import org.jspecify.annotations.Nullable;
  * futures complete on the client's callback thread.
  */
 abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
+  private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
+
+  /**
+   * How many messages (acknowledgements: the bridge subscribes to nothing else) an MQTT 5
+   * upstream may send before the gateway has handled and PUBACKed the first: those the gateway
+   * has not taken up yet then wait in the upstream broker, not in the gateway's memory. Under MQTT
+   * 3.1.1 the broker's own in-flight limit does this.
+   */
+  static final int RECEIVE_MAXIMUM = 20;
 
   /**
    * How to reach the upstream.
@@ -113,6 +124,22 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
         .addDisconnectedListener(context -> settings.onLost().accept(context.getCause()));
   }
 
+  /**
+   * Hands a message to {@code onMessage}, then acknowledges it. The client sends PUBACKs in the
+   * order messages came, so one never acknowledged would hold back every later one, and a
+   * callback that throws would end its subscription's delivery: nothing gets past this.
+   */
+  private static void handle(
+      String filter, byte[] payload, Runnable acknowledge, Consumer<byte[]> onMessage) {
+    try {
+      onMessage.accept(payload);
+    } catch (RuntimeException e) {
+      LOG.error("bridge: handling a message on '{}' failed: {}", filter, e.toString(), e);
+    } finally {
+      acknowledge.run();
+    }
+  }
+
   private static <T> CompletableFuture<T> failed(Throwable error) {
     return CompletableFuture.failedFuture(error);
   }
@@ -138,7 +165,10 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
           Mqtt5Connect.builder()
               .cleanStart(true)
               .sessionExpiryInterval(0)
-              .keepAlive(settings.keepAliveSeconds());
+              .keepAlive(settings.keepAliveSeconds())
+              .restrictions()
+              .receiveMaximum(RECEIVE_MAXIMUM)
+              .applyRestrictions();
       if (settings.username().isPresent()) {
         var auth = connect.simpleAuth().username(settings.username().get());
         if (settings.password() != null) {
@@ -185,13 +215,8 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
           .topicFilter(filter)
           .qos(MqttQos.AT_LEAST_ONCE)
           .callback(
-              publish -> {
-                try {
-                  onMessage.accept(publish.getPayloadAsBytes());
-                } finally {
-                  publish.acknowledge();
-                }
-              })
+              publish ->
+                  handle(filter, publish.getPayloadAsBytes(), publish::acknowledge, onMessage))
           .executor(executor)
           .manualAcknowledgement(true)
           .send()
@@ -269,13 +294,8 @@ abstract sealed class Upstream permits Upstream.V5, Upstream.V3 {
           .topicFilter(filter)
           .qos(MqttQos.AT_LEAST_ONCE)
           .callback(
-              publish -> {
-                try {
-                  onMessage.accept(publish.getPayloadAsBytes());
-                } finally {
-                  publish.acknowledge();
-                }
-              })
+              publish ->
+                  handle(filter, publish.getPayloadAsBytes(), publish::acknowledge, onMessage))
           .executor(executor)
           .manualAcknowledgement(true)
           .send()
