@@ -12,9 +12,17 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import io.floorgate.events.EventJson;
+import io.floorgate.events.EventManager;
+import io.floorgate.events.EventNotificationConfig;
+import io.floorgate.events.EventSeverity;
+import io.floorgate.events.ThresholdEvent;
+import io.floorgate.gateway.bridge.Bridge;
 import io.floorgate.gateway.bridge.BridgeStatus;
+import io.floorgate.gateway.config.BridgeConfig;
+import io.floorgate.gateway.config.ConfigLoader;
 import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalEntry;
+import io.floorgate.journal.JournalOptions;
 import io.floorgate.journal.JournalReader;
 import io.floorgate.journal.JournalRecord;
 import java.net.URI;
@@ -24,6 +32,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
@@ -31,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -249,6 +260,65 @@ class BridgeIT {
     await().atMost(Duration.ofSeconds(5)).until(() -> status().acksRejected() == 2);
     // ... and the user action itself went upstream too.
     plant.await(r -> r.topic().equals("floorgate/test-gw/alerts/info/user"));
+  }
+
+  /**
+   * Acknowledgements from the upstream are applied on a thread of their own: one that waits to be
+   * taken up (the gateway's ingest queue full, its journal refusing writes) does not hold up the
+   * client's callbacks, which complete the forwarding of events. A bridge of its own here, whose
+   * acknowledger waits on a latch as the gateway's does on a full queue (which a test cannot hold
+   * full).
+   */
+  @Test
+  void anAcknowledgementWaitingToBeApplied_doesNotHoldUpTheForwardingOfEvents() throws Exception {
+    upstream = Mosquitto.start(dir.resolve("mosquitto"));
+    plant = PlantConsumer.connect("mes", upstream.port(), "floorgate/#", null, null);
+    BridgeConfig config =
+        ConfigLoader.parse(
+                "gateway_id: test-gw\n" + bridgeYaml(upstream.port(), ""),
+                "gateway.yaml",
+                Optional.empty())
+            .orThrow()
+            .bridge();
+    CountDownLatch applying = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Bridge.Acknowledger waiting =
+        (eventId, user) -> {
+          applying.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return CompletableFuture.completedFuture(true);
+        };
+
+    try (Journal journal = Journal.open(JournalOptions.defaults(dir.resolve("journal")));
+        EventManager events = EventManager.open(EventNotificationConfig.DEFAULTS, journal);
+        Bridge bridge =
+            Bridge.start(config, "test-gw", journal, events, waiting, Clock.systemUTC())) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> bridge.status().connected());
+      // The ack topic is subscribed to once connected: ack until the subscription has one.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                plant.publish(
+                    "floorgate/test-gw/ack", "{\"event_id\": \"e-1\", \"user_id\": \"mes-op-3\"}");
+                return applying.await(200, TimeUnit.MILLISECONDS);
+              });
+
+      try {
+        events.publish(breach());
+        await().atMost(Duration.ofSeconds(10)).until(() -> bridge.status().forwarded() == 1);
+        assertThat(bridge.status().backlog()).isZero();
+        plant.await(r -> r.topic().equals("floorgate/test-gw/alerts/warning/threshold"));
+        assertThat(bridge.status().acksApplied()).as("still waiting").isZero();
+      } finally {
+        release.countDown();
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> bridge.status().acksApplied() >= 1);
+    }
   }
 
   @Test
@@ -545,5 +615,13 @@ class BridgeIT {
 
   static <T> Map<String, Long> countBy(List<T> items, Function<T, String> key) {
     return items.stream().collect(Collectors.groupingBy(key, Collectors.counting()));
+  }
+
+  private static ThresholdEvent breach() {
+    return ThresholdEvent.builder("Line temperature", 25.0, 26.5)
+        .severity(EventSeverity.WARNING)
+        .source("digital_twin")
+        .details(Map.of("rule_id", "line-temp", "topic", "plant/l1/s1/temperature"))
+        .build();
   }
 }
