@@ -15,7 +15,6 @@ import io.floorgate.journal.RefusingDisk;
 import io.floorgate.rules.Rule;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,10 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * rule set that was in force; an edit of the file is applied once the journal takes writes again.
  */
 class RuleReloaderJournalTest {
-  private static final String T_RULE =
-      "rules:\n  - {id: t, topic: plant/+/+/temperature, comparison: greater_than, value: 25}\n";
-  private static final String T_AND_P_RULES =
-      T_RULE + "  - {id: p, topic: plant/+/+/pressure, comparison: greater_than, value: 5}\n";
+  private static final String T_RULE = RuleReloaders.T_RULE;
+  private static final String T_AND_P_RULES = RuleReloaders.T_AND_P_RULES;
 
   private static final String P_RULE =
       "rules:\n  - {id: p, topic: plant/+/+/pressure, comparison: greater_than, value: 5}\n";
@@ -207,27 +204,7 @@ class RuleReloaderJournalTest {
   }
 
   private void startReloader(Duration applyTimeout) {
-    reloader =
-        new RuleReloader(
-            file,
-            List.of(),
-            gateway.ingest,
-            gateway.events,
-            gateway.journal,
-            Duration.ofMillis(50),
-            RuleTreeCache.NONE,
-            Clock.systemUTC(),
-            applyTimeout);
-    String text = RuleReloader.readText(file);
-    String sha = RuleReloader.sha256(text);
-    RuleReloader.Loaded loaded =
-        RuleReloader.confirm(
-            file,
-            text,
-            sha,
-            List.of(),
-            RuleReloader.parse(file, text, List.of(), RuleTreeCache.NONE));
-    reloader.start(loaded, false, "");
+    reloader = RuleReloaders.started(file, gateway, applyTimeout);
   }
 
   /** The ids of the rules the ingest evaluates. */
