@@ -3,9 +3,7 @@ package io.floorgate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.gateway.ingest.Ingests;
-import io.floorgate.journal.JournalOptions;
 import io.floorgate.journal.RefusingDisk;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +22,7 @@ class UpstreamAcksTest {
   void anAcknowledgementFromTheUpstream_whileTheJournalRefuses_isHeldThenApplied()
       throws Exception {
     try (Ingests.JournaledIngest gateway =
-        new Ingests.JournaledIngest(
-            disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS)) {
+        Ingests.JournaledIngest.on(disk, dir)) {
       String raise = gateway.raise().eventId();
 
       disk.refuseWrites(true);

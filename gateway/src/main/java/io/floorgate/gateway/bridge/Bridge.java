@@ -265,25 +265,8 @@ public final class Bridge implements AutoCloseable {
         Epoll.isAvailable()
             ? new EpollEventLoopGroup(1, threads("floorgate-bridge-io-"))
             : new NioEventLoopGroup(1, threads("floorgate-bridge-io-"));
-    // Callbacks the client still schedules after close() (the end of its flows) are dropped.
-    this.callbackThreads =
-        new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            threads("floorgate-bridge-callbacks-"),
-            new ThreadPoolExecutor.DiscardPolicy());
-    this.ackThread =
-        new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            threads("floorgate-bridge-acks-"),
-            new ThreadPoolExecutor.DiscardPolicy());
+    this.callbackThreads = singleThread("floorgate-bridge-callbacks-");
+    this.ackThread = singleThread("floorgate-bridge-acks-");
     MqttClientExecutorConfig executors =
         MqttClientExecutorConfig.builder()
             .nettyExecutor(ioThreads)
@@ -379,6 +362,21 @@ public final class Bridge implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * One thread, named {@code prefix} and a number. What the client still hands it after close()
+   * (the end of its flows) is dropped.
+   */
+  private static ExecutorService singleThread(String prefix) {
+    return new ThreadPoolExecutor(
+        1,
+        1,
+        0,
+        TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(),
+        threads(prefix),
+        new ThreadPoolExecutor.DiscardPolicy());
   }
 
   private static ThreadFactory threads(String prefix) {

@@ -2,14 +2,12 @@ package io.floorgate.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.events.EventSeverity;
 import io.floorgate.gateway.alerts.AlarmBoard;
 import io.floorgate.gateway.config.TopicTemplate;
 import io.floorgate.gateway.ingest.Ingests;
 import io.floorgate.gateway.reload.RuleReloader;
 import io.floorgate.gateway.reload.RuleReloaders;
-import io.floorgate.journal.JournalOptions;
 import io.floorgate.journal.RefusingDisk;
 import io.floorgate.rules.Rule;
 import java.net.URI;
@@ -48,10 +46,7 @@ class AdminServerRulesTest {
   void start() throws Exception {
     file = dir.resolve("rules.yaml");
     Files.writeString(file, T_RULE);
-    gateway =
-        new Ingests.JournaledIngest(
-            disk.open(JournalOptions.defaults(dir.resolve("journal"))),
-            EventNotificationConfig.DEFAULTS);
+    gateway = Ingests.JournaledIngest.on(disk, dir.resolve("journal"));
     reloader = RuleReloaders.started(file, gateway, Duration.ofSeconds(30));
     AlarmBoard board =
         new AlarmBoard(

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.floorgate.events.Event;
 import io.floorgate.events.EventCategory;
-import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.journal.JournalContents;
-import io.floorgate.journal.JournalOptions;
 import io.floorgate.journal.JournalRecord;
 import io.floorgate.journal.JournalUnavailableException;
 import io.floorgate.journal.RefusingDisk;
@@ -205,9 +203,7 @@ class IngestJournalOutageTest {
 
   /** Starts the gateway's ingest over a journal on the refusing disk. */
   private void start() {
-    gateway =
-        new Ingests.JournaledIngest(
-            disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS);
+    gateway = Ingests.JournaledIngest.on(disk, dir);
   }
 
   /** What the journal holds, rule sets left out, as {@link #describe} puts it. */

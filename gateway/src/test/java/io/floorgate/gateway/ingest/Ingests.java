@@ -14,8 +14,11 @@ import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.gateway.config.TopicTemplate;
 import io.floorgate.rules.RuleFile;
 import io.floorgate.journal.Journal;
+import io.floorgate.journal.JournalOptions;
+import io.floorgate.journal.RefusingDisk;
 import io.floorgate.rules.RuleSet;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -140,6 +143,12 @@ public final class Ingests {
     public final Ingest ingest;
     /** Every event published, in order. */
     public final List<Event> published = new CopyOnWriteArrayList<>();
+
+    /** One over a journal in {@code dir} on {@code disk}, with the default notification config. */
+    public static JournaledIngest on(RefusingDisk disk, Path dir) {
+      return new JournaledIngest(
+          disk.open(JournalOptions.defaults(dir)), EventNotificationConfig.DEFAULTS);
+    }
 
     public JournaledIngest(Journal journal, EventNotificationConfig config) {
       this.journal = journal;

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.floorgate.events.EventCategory;
-import io.floorgate.events.EventNotificationConfig;
 import io.floorgate.gateway.ingest.Ingests;
 import io.floorgate.journal.JournalContents;
-import io.floorgate.journal.JournalOptions;
 import io.floorgate.journal.JournalRecord;
 import io.floorgate.journal.JournalUnavailableException;
 import io.floorgate.journal.RefusingDisk;
@@ -48,10 +46,7 @@ class RuleReloaderJournalTest {
   void start() throws Exception {
     file = dir.resolve("rules.yaml");
     Files.writeString(file, T_RULE);
-    gateway =
-        new Ingests.JournaledIngest(
-            disk.open(JournalOptions.defaults(dir.resolve("journal"))),
-            EventNotificationConfig.DEFAULTS);
+    gateway = Ingests.JournaledIngest.on(disk, dir.resolve("journal"));
   }
 
   @AfterEach
