@@ -387,10 +387,6 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Runs a part of start-up on a thread of its own, {@code floorgate-start-<what>}. It is not a
-   * daemon, as main is not: threads it starts (Moquette's) inherit that.
-   */
-  /**
    * Applies the acknowledgements the bridge receives from the upstream. Their sender hears nothing
    * back, so while the journal refuses writes they are held, as those on the local ack topic are,
    * and while the ingest queue is full the bridge's acks thread waits for room.
@@ -402,6 +398,10 @@ public final class Gateway implements AutoCloseable {
             .thenApply(outcome -> outcome == Ingest.AckOutcome.ACKNOWLEDGED);
   }
 
+  /**
+   * Runs a part of start-up on a thread of its own, {@code floorgate-start-<what>}. It is not a
+   * daemon, as main is not: threads it starts (Moquette's) inherit that.
+   */
   private static <T> CompletableFuture<T> aside(String what, Callable<T> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
     Thread thread =

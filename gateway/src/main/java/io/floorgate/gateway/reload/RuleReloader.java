@@ -85,6 +85,7 @@ public final class RuleReloader implements AutoCloseable {
    */
   static final Duration RETRY_MIN = Duration.ofSeconds(2);
   static final Duration RETRY_MAX = Duration.ofSeconds(30);
+  private static final long NOT_HELD_BACK = Long.MIN_VALUE;
 
   private final Path file;
   private final List<String> stateTopics;
@@ -102,8 +103,8 @@ public final class RuleReloader implements AutoCloseable {
   private @Nullable ScheduledFuture<?> pendingCheck;
   private @Nullable ScheduledFuture<?> pendingRetry; // guarded by lock
   private Duration retryDelay = RETRY_MIN; // reload thread only
-  private long refusalLoggedAt = Long.MIN_VALUE; // reload thread only
-  private volatile boolean heldBack;
+  /** When a held-back edit was last logged; {@link #NOT_HELD_BACK} while none is. */
+  private volatile long heldBackLoggedAt = NOT_HELD_BACK; // written by the reload thread only
   private @Nullable FileState lastSeen;
   private volatile String appliedText = "";
   private volatile String appliedSha = "";
@@ -354,16 +355,12 @@ public final class RuleReloader implements AutoCloseable {
   private void reloadQuietly(String who, String trigger) {
     try {
       reload(who, trigger);
-      retryDelay = RETRY_MIN;
-      refusalLoggedAt = Long.MIN_VALUE;
-      heldBack = false;
     } catch (JournalUnavailableException | NotAppliedException e) {
       // The edit is in the file, and nothing else will bring it back: try again, as the ingest
       // thread holds what it decided until the journal takes it.
-      heldBack = true;
       long now = System.nanoTime();
-      if (refusalLoggedAt == Long.MIN_VALUE || now - refusalLoggedAt >= RETRY_MAX.toNanos()) {
-        refusalLoggedAt = now;
+      if (heldBackLoggedAt == NOT_HELD_BACK || now - heldBackLoggedAt >= RETRY_MAX.toNanos()) {
+        heldBackLoggedAt = now;
         LOG.error(
             "rule file {} changed ({}), but {}; the rules in force stay until it can be applied"
                 + " (trying again within {} s): {}",
@@ -376,16 +373,19 @@ public final class RuleReloader implements AutoCloseable {
             e.getMessage());
       }
       retryLater(who, trigger);
+      return;
     } catch (RuntimeException e) {
-      heldBack = false;
       LOG.error("rule reload from {} failed: {}", file, e.toString());
     }
+    heldBackLoggedAt = NOT_HELD_BACK;
+    retryDelay = RETRY_MIN;
   }
 
   /** Reloads after {@link #retryDelay}, once: a retry already waiting is replaced. */
   private void retryLater(String who, String trigger) {
     Duration delay = retryDelay;
-    retryDelay = delay.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : delay.multipliedBy(2);
+    Duration doubled = delay.multipliedBy(2);
+    retryDelay = doubled.compareTo(RETRY_MAX) > 0 ? RETRY_MAX : doubled;
     synchronized (lock) {
       if (closed) {
         return;
@@ -435,7 +435,7 @@ public final class RuleReloader implements AutoCloseable {
    * ingest thread did not take it up) and waits to be tried again.
    */
   boolean heldBack() {
-    return heldBack;
+    return heldBackLoggedAt != NOT_HELD_BACK;
   }
 
   /** The SHA-256 of the text in force. */
