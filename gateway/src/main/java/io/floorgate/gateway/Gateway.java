@@ -389,7 +389,7 @@ public final class Gateway implements AutoCloseable {
   /**
    * Applies the acknowledgements the bridge receives from the upstream. Their sender hears nothing
    * back, so while the journal refuses writes they are held, as those on the local ack topic are,
-   * and while the ingest queue is full the bridge's acks thread waits for room.
+   * and were the ingest queue's room for commands full, the bridge's acks thread would wait.
    */
   static Bridge.Acknowledger upstreamAcks(Ingest ingest) {
     return (eventId, user) ->

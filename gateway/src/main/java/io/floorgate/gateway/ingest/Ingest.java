@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,7 +60,9 @@ import org.slf4j.LoggerFactory;
  * publishing events and alarm states. It also fires delayed raises and clears on time ({@code
  * on_delay}, {@code off_delay}, shelving ends). Commands from other threads (a new rule set,
  * operator actions, queries) go through the same queue as the messages, so a rule set is swapped
- * between two messages: no message is evaluated against a half-applied set. While messages keep
+ * between two messages: no message is evaluated against a half-applied set. Messages and commands
+ * are bounded apart ({@code queue_capacity} and {@code queue_bytes}, {@link #COMMAND_ROOM}), so a
+ * flood of telemetry does not shut out an admin or an operator. While messages keep
  * arriving, the thread takes what came in the last two milliseconds at once rather than being woken
  * for each ({@link #gather}).
  *
@@ -82,6 +85,16 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   /** The most the ingest thread takes from the queue at once; see {@link #next}. */
   static final int TAKE_AT_ONCE = 32;
+  /**
+   * The most commands queued at once, apart from the messages' bound. Were they bounded together,
+   * a command would contend with the broker's threads for every place the ingest thread frees
+   * while telemetry overflows the queue, and {@link ArrayBlockingQueue}'s lock favours no one: a
+   * rule change or an operator's acknowledgement failed after 5 s, and one from the upstream
+   * waited for as long as the flood lasted. Commands come a few at a time (one rule change, the
+   * bridge's acknowledgements one by one, an admin's requests), so this many waiting means ingest
+   * is stuck.
+   */
+  static final int COMMAND_ROOM = 256;
 
   private final IngestConfig config;
   private final String ackTopic;
@@ -95,8 +108,13 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private final Clock clock;
   private final TopicIndex<Kind> special = new TopicIndex<>();
   private final TopicIndex<Boolean> stateTopics = new TopicIndex<>();
-  /** Client messages and commands (a {@link Command}), in arrival order. */
+  /**
+   * Client messages and commands (a {@link Command}), in arrival order; room for both bounds, so
+   * an offer within them always finds a place.
+   */
   private final BlockingQueue<Object> queue;
+  /** A permit for each command that may be queued; taken by its sender, given back when taken. */
+  private final Semaphore commandRoom = new Semaphore(COMMAND_ROOM);
   /** What the ingest thread has taken from {@link #queue} and not handled yet; its own. */
   private final ArrayDeque<Object> taken = new ArrayDeque<>(TAKE_AT_ONCE);
   /** {@code taken.size()}, for other threads ({@link #backlog}). */
@@ -118,6 +136,8 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   private final AtomicLong overruns = new AtomicLong();
   /** Estimated memory of the queued messages; see {@link #offer}. */
   private final AtomicLong queuedBytes = new AtomicLong();
+  /** Messages queued, bounded by {@code queue_capacity}; see {@link #offer}. */
+  private final AtomicInteger queuedMessages = new AtomicInteger();
   private long overrunsReported;
 
   private volatile RuleSet rules;
@@ -210,7 +230,7 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         new PayloadDecoder(maxPayloadBytes, config.maxJsonDepth(), config.maxJsonTokens());
     this.clock = clock;
     this.rules = rules;
-    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    this.queue = new ArrayBlockingQueue<>(config.queueCapacity() + COMMAND_ROOM);
     for (String filter : config.simulationTopics()) {
       special.add(filter, Kind.SIMULATION);
     }
@@ -279,18 +299,19 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   /**
    * Called by the broker for every client publish; never blocks. Dropped (and counted) when the
    * queue holds {@code queue_capacity} messages or the message would take it past {@code
-   * queue_bytes}.
+   * queue_bytes}. Queued commands take none of that room.
    */
   @Override
   public boolean offer(InboundMessage message) {
     received.incrementAndGet();
-    long size = footprint(message);
-    if (queuedBytes.addAndGet(size) <= config.queueBytes()) {
-      if (queue.offer(message)) {
+    if (queuedMessages.incrementAndGet() <= config.queueCapacity()) {
+      long size = footprint(message);
+      if (queuedBytes.addAndGet(size) <= config.queueBytes() && queue.offer(message)) {
         return true;
       }
+      queuedBytes.addAndGet(-size);
     }
-    queuedBytes.addAndGet(-size);
+    queuedMessages.decrementAndGet();
     overruns.incrementAndGet();
     rejections.count(Rejection.QUEUE_FULL);
     return false;
@@ -366,8 +387,9 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on the ingest thread, between two messages, unless withdrawn before. Waits
-   * (up to 5 s) for room in the queue; the future fails when there was none or ingest stopped.
+   * Runs {@code work} on the ingest thread, between two messages, unless withdrawn before. Queued
+   * at once, telemetry flood or not, unless {@link #COMMAND_ROOM} commands are waiting already;
+   * then it waits up to 5 s for room, and the future fails when there was none or ingest stopped.
    */
   private <T> Pending<T> submit(Supplier<T> work) {
     return submit(work, false);
@@ -392,11 +414,13 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
               }
             });
     try {
-      boolean queued = running && queue.offer(command, 5, TimeUnit.SECONDS);
+      boolean queued = running && commandRoom.tryAcquire(5, TimeUnit.SECONDS);
       while (!queued && untilRoom && running) {
-        queued = queue.offer(command, 1, TimeUnit.SECONDS);
+        queued = commandRoom.tryAcquire(1, TimeUnit.SECONDS);
       }
-      if (!queued) {
+      if (queued) {
+        queue.add(command); // never full: the permit is its place
+      } else {
         result.completeExceptionally(
             new IllegalStateException(running ? "ingest is overloaded" : "ingest is stopping"));
       }
@@ -496,10 +520,10 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
 
   /**
    * Acknowledges as {@link #acknowledge} does, for an acknowledgement whose sender is told nothing
-   * of how it went (one from the upstream broker), rather than lose it: while the queue is full
-   * this waits for room (as long as ingest runs; an interrupt ends the wait), and while the
-   * journal refuses its record the ingest thread holds it and tries again, as it does an ack on
-   * the ack topic.
+   * of how it went (one from the upstream broker), rather than lose it: were the queue's room for
+   * commands full, this would wait for it (as long as ingest runs; an interrupt ends the wait), and
+   * while the journal refuses its record the ingest thread holds it and tries again, as it does an
+   * ack on the ack topic.
    */
   public Pending<AckOutcome> acknowledgeHeld(String eventId, String user, String via) {
     return submit(() -> acknowledgeHeldNow(eventId, user, via, null), true);
@@ -574,8 +598,10 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         }
         if (next instanceof InboundMessage message) {
           queuedBytes.addAndGet(-footprint(message));
+          queuedMessages.decrementAndGet();
           handleSafely(message);
         } else if (next instanceof Command command) {
+          commandRoom.release();
           command.action().run();
         }
         long now = clock.millis();

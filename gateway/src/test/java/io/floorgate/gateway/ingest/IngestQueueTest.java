@@ -6,15 +6,20 @@ import static org.awaitility.Awaitility.await;
 import io.floorgate.gateway.broker.InboundMessage;
 import io.floorgate.gateway.config.IngestConfig;
 import io.floorgate.rules.RuleSet;
+import io.floorgate.rules.eval.AlarmSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The ingest queue is bounded by messages and by bytes; what does not fit is dropped, counted. */
+/**
+ * The ingest queue is bounded by messages and by bytes, and apart from them by commands; a message
+ * that does not fit is dropped, counted.
+ */
 class IngestQueueTest {
   private static final String TOPIC = "plant/line1/s1/temperature";
   private static final String CLIENT = "plc-1";
@@ -90,11 +95,48 @@ class IngestQueueTest {
   }
 
   @Test
-  void anUpstreamAcknowledgement_waitsForRoomInAFullQueue_pastTheFiveSecondsOtherCommandsWait()
+  void commands_areQueuedAtOnce_whileTelemetryFillsTheQueue() {
+    Ingest queue = ingest(2, IngestConfig.DEFAULT_QUEUE_BYTES); // not started: nothing drains
+    assertThat(queue.offer(message(10))).isTrue();
+    assertThat(queue.offer(message(10))).isTrue();
+    assertThat(queue.offer(message(10))).as("the messages' part is full").isFalse();
+
+    // Each would wait 5 s for room and then fail with "ingest is overloaded" were commands and
+    // messages bounded together.
+    Ingest.Pending<Ingest.RuleChange> change = queue.replaceRules(Ingests.temperatureAbove25());
+    Ingest.Pending<Ingest.AckOutcome> ack = queue.acknowledge("e-1", "op-7", "admin");
+    assertThat(change).isNotCompletedExceptionally();
+    assertThat(ack).isNotCompletedExceptionally();
+    // This one would wait for as long as nothing drains: off the test's thread.
+    CompletableFuture<Ingest.Pending<Ingest.AckOutcome>> upstreamAck =
+        CompletableFuture.supplyAsync(() -> queue.acknowledgeHeld("e-2", "op-7", "bridge"));
+    assertThat(upstreamAck).succeedsWithin(Duration.ofSeconds(4));
+    assertThat(queue.offer(message(10))).as("nor do commands make room for messages").isFalse();
+    assertThat(queue.backlog()).isEqualTo(5);
+    queue.start();
+
+    assertThat(change).succeedsWithin(Duration.ofSeconds(10));
+    assertThat(ack)
+        .succeedsWithin(Duration.ofSeconds(10))
+        .isEqualTo(Ingest.AckOutcome.UNKNOWN_EVENT);
+    assertThat(upstreamAck.join())
+        .succeedsWithin(Duration.ofSeconds(10))
+        .isEqualTo(Ingest.AckOutcome.UNKNOWN_EVENT);
+    assertThat(queue.rules().size()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> queue.backlog() == 0);
+    assertThat(queue.offer(message(10))).as("the messages' room is theirs again").isTrue();
+  }
+
+  @Test
+  void anUpstreamAcknowledgement_waitsForTheCommandsRoom_pastTheFiveSecondsOtherCommandsWait()
       throws Exception {
     Ingest queue = ingest(2, IngestConfig.DEFAULT_QUEUE_BYTES); // not started: nothing drains
     assertThat(queue.offer(message(10))).isTrue();
     assertThat(queue.offer(message(10))).isTrue();
+    List<Ingest.Pending<List<AlarmSnapshot>>> queries = new ArrayList<>();
+    for (int i = 0; i < Ingest.COMMAND_ROOM; i++) {
+      queries.add(queue.alarms()); // the commands' room, full
+    }
 
     CompletableFuture<Ingest.Pending<Ingest.AckOutcome>> submitting =
         CompletableFuture.supplyAsync(() -> queue.acknowledgeHeld("e-1", "op-7", "bridge"));
@@ -107,6 +149,7 @@ class IngestQueueTest {
     assertThat(submitting.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS))
         .as("taken up and answered once there was room")
         .isEqualTo(Ingest.AckOutcome.UNKNOWN_EVENT);
+    assertThat(queries).allSatisfy(q -> assertThat(q).succeedsWithin(Duration.ofSeconds(10)));
   }
 
   @Test
