@@ -138,6 +138,32 @@ class RuleReloaderJournalTest {
   }
 
   @Test
+  void aWithdrawnWrite_whoseUndoTheJournalRefuses_failsNamingWhatIsLeftOver() throws Exception {
+    startReloader(Duration.ofMillis(200));
+    CountDownLatch release = holdTheIngestThreadAtTheNextAlarm();
+    disk.refuseWritesAfter(1); // the write's own record is taken, the undo's is not
+    try {
+      assertThatThrownBy(() -> reloader.write(T_AND_P_RULES, "alice"))
+          .isInstanceOf(IllegalStateException.class)
+          .isNotInstanceOf(RuleReloader.NotAppliedException.class)
+          .hasMessageContaining("were not applied")
+          .hasMessageContaining("putting back the rules in force failed")
+          .hasMessageContaining("the journal's last rule set is the one not applied")
+          .hasMessageNotContaining("the rule file holds");
+    } finally {
+      release.countDown();
+    }
+    disk.refuseWrites(false);
+
+    assertThat(Files.readString(file)).as("the file was put back").isEqualTo(T_RULE);
+    assertThat(reloader.appliedSha256()).isEqualTo(RuleReloader.sha256(T_RULE));
+    assertThat(ruleIds()).containsExactly("t");
+    assertThat(journaledRuleSets())
+        .containsExactly(
+            "file " + RuleReloader.sha256(T_RULE), "alice " + RuleReloader.sha256(T_AND_P_RULES));
+  }
+
+  @Test
   void anEditOfTheFile_theIngestThreadDoesNotTakeUp_isTriedAgainUntilItApplies() throws Exception {
     startReloader(Duration.ofMillis(200));
     CountDownLatch release = holdTheIngestThreadAtTheNextAlarm();
