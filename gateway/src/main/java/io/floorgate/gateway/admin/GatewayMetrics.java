@@ -115,7 +115,7 @@ public final class GatewayMetrics {
     GaugeWithCallback.builder()
         .name("floorgate_ingest_queue_messages")
         .help("Messages waiting for evaluation")
-        .callback(callback -> callback.call(ingest.backlog()))
+        .callback(callback -> callback.call(ingest.queuedMessages()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("floorgate_ingest_queue_bytes")

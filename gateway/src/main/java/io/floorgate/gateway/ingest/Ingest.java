@@ -325,6 +325,11 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
         + IngestConfig.MESSAGE_OVERHEAD_BYTES;
   }
 
+  /** The messages queued now and not yet evaluated (commands not counted). */
+  public int queuedMessages() {
+    return queuedMessages.get();
+  }
+
   /** The estimated memory of the messages queued now ({@link #footprint}). */
   public long queuedBytes() {
     return queuedBytes.get();

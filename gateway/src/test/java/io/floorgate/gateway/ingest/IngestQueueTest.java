@@ -113,6 +113,7 @@ class IngestQueueTest {
     assertThat(upstreamAck).succeedsWithin(Duration.ofSeconds(4));
     assertThat(queue.offer(message(10))).as("nor do commands make room for messages").isFalse();
     assertThat(queue.backlog()).isEqualTo(5);
+    assertThat(queue.queuedMessages()).isEqualTo(2);
     queue.start();
 
     assertThat(change).succeedsWithin(Duration.ofSeconds(10));
