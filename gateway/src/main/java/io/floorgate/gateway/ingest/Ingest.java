@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * operator actions, queries) go through the same queue as the messages, so a rule set is swapped
  * between two messages: no message is evaluated against a half-applied set. Messages and commands
  * are bounded apart ({@code queue_capacity} and {@code queue_bytes}, {@link #COMMAND_ROOM}), so a
- * flood of telemetry does not shut out an admin or an operator. While messages keep
+ * flood of telemetry never turns an admin or an operator away; their commands still run after the
+ * messages queued before them. While messages keep
  * arriving, the thread takes what came in the last two milliseconds at once rather than being woken
  * for each ({@link #gather}).
  *
@@ -393,8 +394,9 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
 
   /**
    * Runs {@code work} on the ingest thread, between two messages, unless withdrawn before. Queued
-   * at once, telemetry flood or not, unless {@link #COMMAND_ROOM} commands are waiting already;
-   * then it waits up to 5 s for room, and the future fails when there was none or ingest stopped.
+   * at once, telemetry flood or not (behind the messages already queued), unless {@link
+   * #COMMAND_ROOM} commands are waiting already; then it waits up to 5 s for room, and the future
+   * fails when there was none or ingest stopped.
    */
   private <T> Pending<T> submit(Supplier<T> work) {
     return submit(work, false);
@@ -423,9 +425,11 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
       while (!queued && untilRoom && running) {
         queued = commandRoom.tryAcquire(1, TimeUnit.SECONDS);
       }
-      if (queued) {
-        queue.add(command); // never full: the permit is its place
-      } else {
+      if (queued && !queue.offer(command)) { // never full: the permit is its place
+        commandRoom.release();
+        queued = false;
+      }
+      if (!queued) {
         result.completeExceptionally(
             new IllegalStateException(running ? "ingest is overloaded" : "ingest is stopping"));
       }

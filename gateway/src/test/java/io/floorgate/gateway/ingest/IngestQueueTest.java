@@ -12,9 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The ingest queue is bounded by messages and by bytes, and apart from them by commands; a message
@@ -129,6 +133,7 @@ class IngestQueueTest {
   }
 
   @Test
+  @Timeout(60) // were commands bounded with the messages again, filling their room would hang
   void anUpstreamAcknowledgement_waitsForTheCommandsRoom_pastTheFiveSecondsOtherCommandsWait()
       throws Exception {
     Ingest queue = ingest(2, IngestConfig.DEFAULT_QUEUE_BYTES); // not started: nothing drains
@@ -139,12 +144,22 @@ class IngestQueueTest {
       queries.add(queue.alarms()); // the commands' room, full
     }
 
+    ExecutorService senders = Executors.newFixedThreadPool(2); // both wait at once
+    CompletableFuture<Ingest.Pending<List<AlarmSnapshot>>> oneMore =
+        CompletableFuture.supplyAsync(queue::alarms, senders);
     CompletableFuture<Ingest.Pending<Ingest.AckOutcome>> submitting =
-        CompletableFuture.supplyAsync(() -> queue.acknowledgeHeld("e-1", "op-7", "bridge"));
+        CompletableFuture.supplyAsync(
+            () -> queue.acknowledgeHeld("e-1", "op-7", "bridge"), senders);
+    senders.shutdown();
     await()
         .during(Duration.ofSeconds(6))
         .atMost(Duration.ofSeconds(8))
         .until(() -> !submitting.isDone());
+    assertThat(oneMore.get(5, TimeUnit.SECONDS))
+        .as("any other command gives up after 5 s")
+        .failsWithin(Duration.ZERO)
+        .withThrowableOfType(ExecutionException.class)
+        .withMessageContaining("ingest is overloaded");
     queue.start();
 
     assertThat(submitting.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS))
