@@ -63,9 +63,8 @@ import org.slf4j.LoggerFactory;
  * between two messages: no message is evaluated against a half-applied set. Messages and commands
  * are bounded apart ({@code queue_capacity} and {@code queue_bytes}, {@link #COMMAND_ROOM}), so a
  * flood of telemetry never turns an admin or an operator away; their commands still run after the
- * messages queued before them. While messages keep
- * arriving, the thread takes what came in the last two milliseconds at once rather than being woken
- * for each ({@link #gather}).
+ * messages queued before them. While messages keep arriving, the thread takes what came in the last
+ * two milliseconds at once rather than being woken for each ({@link #gather}).
  *
  * <p>An event it has decided to publish is never dropped because the journal refuses it (a full
  * disk): the thread holds it and tries again ({@link #durably}) while the queue fills, since the
