@@ -13,6 +13,7 @@ public final class RefusingDisk {
   private volatile boolean refusesForces;
   private int appendsBeforeRefusing = -1; // guarded by this; -1: no countdown
   private final AtomicInteger forced = new AtomicInteger();
+  private final AtomicInteger refused = new AtomicInteger();
 
   private final Disk disk =
       new Disk() {
@@ -28,6 +29,7 @@ public final class RefusingDisk {
         @Override
         public void beforeAppend(Path dir) throws IOException {
           if (refusesWrites || countedDown()) {
+            refused.incrementAndGet();
             throw new IOException("No space left on device");
           }
         }
@@ -71,6 +73,11 @@ public final class RefusingDisk {
   /** From now on, forces fail (as on a failing disk) or succeed again. */
   public void refuseForces(boolean refuse) {
     refusesForces = refuse;
+  }
+
+  /** Appends the disk has refused. */
+  public int refusedAppends() {
+    return refused.get();
   }
 
   /** Forces the disk has done. */

@@ -103,7 +103,10 @@ public final class RuleReloader implements AutoCloseable {
   private @Nullable ScheduledFuture<?> pendingCheck;
   private @Nullable ScheduledFuture<?> pendingRetry; // guarded by lock
   private Duration retryDelay = RETRY_MIN; // reload thread only
-  /** When a held-back edit was last logged; {@link #NOT_HELD_BACK} while none is. */
+  /**
+   * When a held-back edit was last logged ({@link #clock} millis); {@link #NOT_HELD_BACK} while
+   * none is.
+   */
   private volatile long heldBackLoggedAt = NOT_HELD_BACK; // written by the reload thread only
   private @Nullable FileState lastSeen;
   private volatile String appliedText = "";
@@ -358,8 +361,10 @@ public final class RuleReloader implements AutoCloseable {
     } catch (JournalUnavailableException | NotAppliedException e) {
       // The edit is in the file, and nothing else will bring it back: try again, as the ingest
       // thread holds what it decided until the journal takes it.
-      long now = System.nanoTime();
-      if (heldBackLoggedAt == NOT_HELD_BACK || now - heldBackLoggedAt >= RETRY_MAX.toNanos()) {
+      long now = clock.millis(); // the wall clock, so tests can move it; set back, it logs at once
+      if (heldBackLoggedAt == NOT_HELD_BACK
+          || now < heldBackLoggedAt
+          || now - heldBackLoggedAt >= RETRY_MAX.toMillis()) {
         heldBackLoggedAt = now;
         LOG.error(
             "rule file {} changed ({}), but {}; the rules in force stay until it can be applied"

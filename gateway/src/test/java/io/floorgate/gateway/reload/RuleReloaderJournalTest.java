@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.floorgate.events.EventCategory;
+import io.floorgate.gateway.ManualClock;
 import io.floorgate.gateway.ingest.Ingests;
 import io.floorgate.journal.JournalContents;
 import io.floorgate.journal.JournalRecord;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A rule change is journaled before it is applied, so that while the journal refuses writes (a
@@ -99,6 +104,45 @@ class RuleReloaderJournalTest {
     assertThat(journaledRuleSets())
         .containsExactly(
             "file " + RuleReloader.sha256(T_RULE), "file " + RuleReloader.sha256(T_AND_P_RULES));
+  }
+
+  @Test
+  void aHeldBackEdit_isLoggedAtMostEvery30Seconds_notAtEveryRetry() throws Exception {
+    ManualClock clock = new ManualClock();
+    reloader = RuleReloaders.started(file, gateway, RuleReloader.APPLY_TIMEOUT, clock);
+    Logger log = (Logger) LoggerFactory.getLogger(RuleReloader.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
+    try {
+      disk.refuseWrites(true);
+      Files.writeString(file, T_AND_P_RULES);
+      reloader.requestReload("SIGHUP");
+      // The first try and the retry 2 s later (the next comes 4 s after that): logged once.
+      await().atMost(Duration.ofSeconds(10)).until(() -> disk.refusedAppends() >= 2);
+      await()
+          .during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> heldBackLines(logged).size() == 1);
+
+      clock.advance(RuleReloader.RETRY_MAX);
+      // That next retry comes 30 s on by the clock: logged again.
+      await().atMost(Duration.ofSeconds(10)).until(() -> heldBackLines(logged).size() == 2);
+      assertThat(disk.refusedAppends()).isEqualTo(3);
+    } finally {
+      log.detachAppender(logged);
+    }
+  }
+
+  private static List<String> heldBackLines(ListAppender<ILoggingEvent> logged) {
+    List<ILoggingEvent> events;
+    synchronized (logged) { // the appender appends under its own lock
+      events = List.copyOf(logged.list);
+    }
+    return events.stream()
+        .map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.contains("changed (SIGHUP), but the journal refuses writes"))
+        .toList();
   }
 
   @Test

@@ -24,6 +24,12 @@ public final class RuleReloaders {
    */
   public static RuleReloader started(
       Path file, Ingests.JournaledIngest gateway, Duration applyTimeout) {
+    return started(file, gateway, applyTimeout, Clock.systemUTC());
+  }
+
+  /** As {@link #started(Path, Ingests.JournaledIngest, Duration)}, reading the time from clock. */
+  public static RuleReloader started(
+      Path file, Ingests.JournaledIngest gateway, Duration applyTimeout, Clock clock) {
     RuleReloader reloader =
         new RuleReloader(
             file,
@@ -33,7 +39,7 @@ public final class RuleReloaders {
             gateway.journal,
             Duration.ofMillis(50),
             RuleTreeCache.NONE,
-            Clock.systemUTC(),
+            clock,
             applyTimeout);
     String text = RuleReloader.readText(file);
     RuleReloader.Loaded loaded =
