@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -143,6 +144,47 @@ class RuleReloaderJournalTest {
         .map(ILoggingEvent::getFormattedMessage)
         .filter(m -> m.contains("changed (SIGHUP), but the journal refuses writes"))
         .toList();
+  }
+
+  @Test
+  void aWrite_whoseRulesChangedEventTheJournalRefuses_staysApplied_andTheLostEventIsLogged() {
+    startReloader(RuleReloader.APPLY_TIMEOUT);
+    Logger log = (Logger) LoggerFactory.getLogger(RuleReloader.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
+    try {
+      // The disk fills between the rule set's record and the event announcing it.
+      disk.refuseWritesAfter(1);
+      RuleReloader.Outcome outcome = reloader.write(T_AND_P_RULES, "alice");
+
+      assertThat(outcome.status()).isEqualTo(RuleReloader.Status.APPLIED);
+      assertThat(ruleIds()).containsExactly("t", "p");
+      assertThat(reloader.appliedSha256()).isEqualTo(RuleReloader.sha256(T_AND_P_RULES));
+      assertThat(disk.refusedAppends()).isEqualTo(1);
+      disk.refuseWrites(false);
+      assertThat(journaledRuleSets())
+          .containsExactly(
+              "file " + RuleReloader.sha256(T_RULE), "alice " + RuleReloader.sha256(T_AND_P_RULES));
+      assertThat(gateway.published)
+          .noneMatch(e -> "rules_changed".equals(e.details().get("action")));
+      List<ILoggingEvent> lines;
+      synchronized (logged) { // the appender appends under its own lock
+        lines = List.copyOf(logged.list);
+      }
+      assertThat(lines)
+          .filteredOn(e -> e.getLevel() == Level.ERROR)
+          .singleElement()
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .asString()
+          .startsWith(
+              "rules "
+                  + RuleReloader.sha256(T_AND_P_RULES)
+                  + " applied and journaled, but their rules_changed event was not published: ")
+          .contains("JournalUnavailableException");
+    } finally {
+      log.detachAppender(logged);
+    }
   }
 
   @Test
