@@ -2,7 +2,10 @@ package io.floorgate.gateway.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.floorgate.events.EventTimestamps;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,10 +25,18 @@ import org.jspecify.annotations.Nullable;
  * no breach is a false alert; a second alert for the same breach (raise or clear) is a duplicate;
  * anything else on {@code alerts/#} (an error event, say) is counted by topic.
  *
+ * <p>A raise that carries the event's {@code timestamp} (Floorgate's do: when the ingest thread
+ * built the event) also splits its latency in two: breach → event, the way in (the broker, the
+ * ingest queue, decoding and evaluating), and event → alert, the way out (the journal, the
+ * republisher, the broker to the subscriber). The two clocks are the machine's wall clock, read
+ * here as {@link System#nanoTime} from a common origin, so the split holds only with the broker on
+ * the same machine; the whole latency never depends on it.
+ *
  * <p>Thread-safe: the load thread records, the subscriber's thread matches.
  */
 final class AlertLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long NO_EVENT_TIME = Long.MIN_VALUE;
 
   private final Map<String, Integer> topicIndex;
   private final ConcurrentHashMap<Long, Breach> breaches = new ConcurrentHashMap<>();
@@ -38,6 +49,9 @@ final class AlertLedger {
   private final AtomicLong raisesMatched = new AtomicLong();
   private final AtomicLong clearsMatched = new AtomicLong();
   private final Map<String, AtomicLong> others = new ConcurrentHashMap<>();
+  /** {@link System#nanoTime} and the wall clock in microseconds, read at one moment. */
+  private final long originNanos;
+  private final long originWallMicros;
 
   /** One breach and what came of it. */
   static final class Breach {
@@ -46,6 +60,8 @@ final class AlertLedger {
     final AtomicInteger raises = new AtomicInteger();
     final AtomicInteger clears = new AtomicInteger();
     volatile long alertNanos;
+    /** The raise's {@code timestamp} as wall-clock microseconds; {@link #NO_EVENT_TIME} if none. */
+    volatile long eventWallMicros = NO_EVENT_TIME;
     volatile boolean clearExpected;
 
     Breach(long sentNanos, boolean measured) {
@@ -55,6 +71,16 @@ final class AlertLedger {
   }
 
   AlertLedger(TelemetryPlan plan) {
+    this(plan, System.nanoTime(), wallMicros(Instant.now()));
+  }
+
+  /**
+   * The same, with the clocks' common origin given: {@link System#nanoTime} read {@code
+   * originNanos} when the wall clock read {@code originWallMicros}.
+   */
+  AlertLedger(TelemetryPlan plan, long originNanos, long originWallMicros) {
+    this.originNanos = originNanos;
+    this.originWallMicros = originWallMicros;
     Map<String, Integer> index = new java.util.HashMap<>(plan.topicCount() * 2);
     for (int i = 0; i < plan.topicCount(); i++) {
       index.put(plan.topicName(i), i);
@@ -121,6 +147,7 @@ final class AlertLedger {
     }
     if (breach.raises.incrementAndGet() == 1) {
       breach.alertNanos = nanos;
+      breach.eventWallMicros = eventTime(root.get("timestamp"));
       JsonNode eventId = root.get("event_id");
       if (eventId != null && eventId.isTextual()) {
         byEventId.put(eventId.asText(), breach);
@@ -129,6 +156,27 @@ final class AlertLedger {
     } else {
       duplicates.incrementAndGet();
     }
+  }
+
+  private static long eventTime(@Nullable JsonNode timestamp) {
+    if (timestamp == null || !timestamp.isTextual()) {
+      return NO_EVENT_TIME;
+    }
+    try {
+      return wallMicros(EventTimestamps.parse(timestamp.asText(), ZoneOffset.UTC));
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      return NO_EVENT_TIME; // another broker's alert format: no split, the whole latency stands
+    }
+  }
+
+  private static long wallMicros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+  }
+
+  /** {@code nanos} ({@link System#nanoTime}) as wall-clock microseconds. */
+  private long wallMicrosAt(long nanos) {
+    return originWallMicros + Math.floorDiv(nanos - originNanos, 1_000L);
   }
 
   private void other(String topic) {
@@ -158,7 +206,10 @@ final class AlertLedger {
     long clearsMissing = 0;
     long measured = 0;
     long[] latencies = new long[breaches.size()];
+    long[] wayIn = new long[breaches.size()];
+    long[] wayOut = new long[breaches.size()];
     int n = 0;
+    int split = 0;
     for (Breach breach : breaches.values()) {
       if (breach.raises.get() == 0) {
         missing++;
@@ -173,11 +224,20 @@ final class AlertLedger {
         measured++;
         if (breach.raises.get() > 0) {
           latencies[n++] = breach.alertNanos - breach.sentNanos;
+          long event = breach.eventWallMicros;
+          if (event != NO_EVENT_TIME) {
+            wayIn[split] = (event - wallMicrosAt(breach.sentNanos)) * 1_000L;
+            wayOut[split++] = (wallMicrosAt(breach.alertNanos) - event) * 1_000L;
+          }
         }
       }
     }
     long[] sorted = Arrays.copyOf(latencies, n);
     Arrays.sort(sorted);
+    long[] in = Arrays.copyOf(wayIn, split);
+    long[] out = Arrays.copyOf(wayOut, split);
+    Arrays.sort(in);
+    Arrays.sort(out);
     Map<String, Long> otherTopics = new TreeMap<>();
     others.forEach((topic, count) -> otherTopics.put(topic, count.get()));
     return new Summary(
@@ -192,7 +252,8 @@ final class AlertLedger {
         clearsMissing,
         unmatchedClears.get(),
         otherTopics,
-        Latency.of(sorted));
+        Latency.of(sorted),
+        new Split(Latency.of(in), Latency.of(out)));
   }
 
   /**
@@ -210,6 +271,7 @@ final class AlertLedger {
    * @param unmatchedClears clears naming a raise the ledger does not know
    * @param otherEvents anything else on {@code alerts/#}, by topic
    * @param latency breach → alert latency of the measured breaches
+   * @param split that latency in two, for the raises that carry the event's time
    */
   record Summary(
       long breaches,
@@ -223,7 +285,21 @@ final class AlertLedger {
       long clearsMissing,
       long unmatchedClears,
       Map<String, Long> otherEvents,
-      Latency latency) {}
+      Latency latency,
+      Split split) {}
+
+  /**
+   * The breach → alert latency in two, at the time the event was built. Each part can be off by
+   * a microsecond or so: the event's time is truncated to microseconds, and {@link
+   * System#nanoTime} and the wall clock drift apart while the clock is slewed.
+   *
+   * @param breachToEvent from the breach's publish to the event's {@code timestamp}
+   * @param eventToAlert from the event's {@code timestamp} to the alert's arrival
+   */
+  record Split(Latency breachToEvent, Latency eventToAlert) {
+    /** No raise carried the event's time. */
+    static final Split NONE = new Split(Latency.of(new long[0]), Latency.of(new long[0]));
+  }
 
   /** Percentiles of sorted nanosecond latencies, in milliseconds; zero samples gives NaN. */
   record Latency(long samples, double p50, double p95, double p99, double max) {

@@ -118,13 +118,11 @@ public record LoadResult(
     alertMap.put("unmatched_clears", alerts.unmatchedClears());
     alertMap.put("other_events", alerts.otherEvents());
     alertMap.put("drain_ms", round(drainMillis, 1));
-    Map<String, Object> latency = new LinkedHashMap<>();
-    latency.put("samples", alerts.latency().samples());
-    latency.put("p50", round(alerts.latency().p50(), 3));
-    latency.put("p95", round(alerts.latency().p95(), 3));
-    latency.put("p99", round(alerts.latency().p99(), 3));
-    latency.put("max", round(alerts.latency().max(), 3));
-    alertMap.put("latency_ms", latency);
+    alertMap.put("latency_ms", latencyMap(alerts.latency()));
+    Map<String, Object> split = new LinkedHashMap<>();
+    split.put("breach_to_event", latencyMap(alerts.split().breachToEvent()));
+    split.put("event_to_alert", latencyMap(alerts.split().eventToAlert()));
+    alertMap.put("latency_split_ms", split);
 
     Map<String, Object> cpu = new LinkedHashMap<>();
     cpu.put("target_cpu_s", round(targetCpuSeconds, 3));
@@ -149,6 +147,25 @@ public record LoadResult(
     return map;
   }
 
+  private static Map<String, Object> latencyMap(AlertLedger.Latency latency) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("samples", latency.samples());
+    map.put("p50", round(latency.p50(), 3));
+    map.put("p95", round(latency.p95(), 3));
+    map.put("p99", round(latency.p99(), 3));
+    map.put("max", round(latency.max(), 3));
+    return map;
+  }
+
+  private static AlertLedger.Latency latency(Map<String, ?> map) {
+    return new AlertLedger.Latency(
+        whole(map, "samples"),
+        number(map, "p50"),
+        number(map, "p95"),
+        number(map, "p99"),
+        number(map, "max"));
+  }
+
   /**
    * A result back from {@link #toMap} (as read from JSON): what {@code floorgate bench report}
    * combines. Rounded as {@code toMap} rounds.
@@ -159,7 +176,13 @@ public record LoadResult(
     Map<String, ?> load = section(map, "load");
     Map<String, ?> sent = section(map, "sent");
     Map<String, ?> alerts = section(map, "alerts");
-    Map<String, ?> latency = section(alerts, "latency_ms");
+    // Results written before the split was measured have none.
+    AlertLedger.Split split =
+        alerts.containsKey("latency_split_ms")
+            ? new AlertLedger.Split(
+                latency(section(section(alerts, "latency_split_ms"), "breach_to_event")),
+                latency(section(section(alerts, "latency_split_ms"), "event_to_alert")))
+            : AlertLedger.Split.NONE;
     Map<String, ?> cpu = section(map, "resources");
     LoadSpec spec =
         new LoadSpec(
@@ -200,12 +223,8 @@ public record LoadResult(
             whole(alerts, "clears_missing"),
             whole(alerts, "unmatched_clears"),
             wholes(alerts, "other_events"),
-            new AlertLedger.Latency(
-                whole(latency, "samples"),
-                number(latency, "p50"),
-                number(latency, "p95"),
-                number(latency, "p99"),
-                number(latency, "max"))),
+            latency(section(alerts, "latency_ms")),
+            split),
         whole(alerts, "received"),
         number(cpu, "target_cpu_s"),
         number(cpu, "target_system_cpu_s"),

@@ -109,6 +109,31 @@ public record RunRecord(
   }
 
   /**
+   * The breach → alert latency split at the event's time, as a line under the table; empty when
+   * no raise carried the event's time (a bare broker, another broker's alerts).
+   */
+  public static String latencySplit(RunRecord record) {
+    AlertLedger.Split split = record.result().alerts().split();
+    AlertLedger.Latency in = split.breachToEvent();
+    AlertLedger.Latency out = split.eventToAlert();
+    if (in.samples() == 0) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "%s: of the breach→alert latency (%,d raises), breach→event p50 %.2f, p99 %.2f, max %.1f"
+            + " ms; event→alert p50 %.2f, p99 %.2f, max %.1f ms%n",
+        record.name(),
+        in.samples(),
+        in.p50(),
+        in.p99(),
+        in.max(),
+        out.p50(),
+        out.p99(),
+        out.max());
+  }
+
+  /**
    * A record back from {@link #toMap} (as read from JSON).
    *
    * @throws IllegalArgumentException naming the first key that is missing or of the wrong type

@@ -127,6 +127,7 @@ final class BenchCommand implements Callable<Integer> {
       return 1;
     }
     out.print(tableOf(record));
+    out.print(RunRecord.latencySplit(record));
     out.flush();
     return writeJson(json, record.toMap(), out, err);
   }

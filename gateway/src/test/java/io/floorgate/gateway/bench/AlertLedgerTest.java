@@ -2,8 +2,10 @@ package io.floorgate.gateway.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floorgate.events.EventTimestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** Pairing alerts with breaches: matched, missing, duplicate, false, clears, percentiles. */
@@ -22,6 +24,12 @@ class AlertLedgerTest {
     return json("{\"event_id\": \"%s\", \"severity\": \"warning\", \"details\": {\"rule_id\": \"r\","
         + " \"topic\": \"%s\", \"seq\": %d, \"alarm_state\": \"active_unacknowledged\"}}",
         eventId, plan.topicName(topic), seq);
+  }
+
+  private byte[] timedRaise(int topic, long seq, String eventId, String timestamp) {
+    return json("{\"event_id\": \"%s\", \"timestamp\": \"%s\","
+        + " \"details\": {\"rule_id\": \"r\", \"topic\": \"%s\", \"seq\": %d}}",
+        eventId, timestamp, plan.topicName(topic), seq);
   }
 
   private byte[] clear(int topic, long seq, String eventId, String raisedBy) {
@@ -48,6 +56,37 @@ class AlertLedgerTest {
     assertThat(summary.latency().samples()).isEqualTo(1);
     assertThat(summary.latency().p99()).isEqualTo(3.0);
     assertThat(ledger.complete()).isTrue();
+  }
+
+  @Test
+  void raiseWithTheEventsTime_splitsTheLatencyAtIt() {
+    Instant origin = Instant.parse("2026-12-02T16:00:00Z");
+    AlertLedger timed = new AlertLedger(plan, 5 * MS, origin.toEpochMilli() * 1_000);
+    timed.breachSent(4, 7, 105 * MS, true); // 100 ms after the origin
+    timed.breachSent(5, 7, 205 * MS, true);
+    String eventTime = EventTimestamps.format(origin.plusNanos(101_250_000));
+
+    timed.onAlert("alerts/warning/threshold", timedRaise(4, 7, "e1", eventTime), 108 * MS);
+    timed.onAlert("alerts/warning/threshold", raise(5, 7, "e2"), 209 * MS);
+
+    AlertLedger.Summary summary = timed.summarize();
+    assertThat(summary.latency().samples()).isEqualTo(2);
+    assertThat(summary.split().breachToEvent().samples()).isEqualTo(1);
+    assertThat(summary.split().breachToEvent().p99()).isEqualTo(1.25);
+    assertThat(summary.split().eventToAlert().samples()).isEqualTo(1);
+    assertThat(summary.split().eventToAlert().p99()).isEqualTo(1.75);
+  }
+
+  @Test
+  void raiseWithATimestampNotISO_isMatched_butNotSplit() {
+    ledger.breachSent(4, 7, 100 * MS, true);
+
+    ledger.onAlert("alerts/warning/threshold", timedRaise(4, 7, "e1", "yesterday"), 103 * MS);
+
+    AlertLedger.Summary summary = ledger.summarize();
+    assertThat(summary.matched()).isEqualTo(1);
+    assertThat(summary.latency().p99()).isEqualTo(3.0);
+    assertThat(summary.split()).isEqualTo(AlertLedger.Split.NONE);
   }
 
   @Test

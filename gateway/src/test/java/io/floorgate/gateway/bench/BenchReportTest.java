@@ -26,7 +26,12 @@ class BenchReportTest {
             rules > 0 ? missing : breaches, 0, 0, 3_990, rules > 0 ? 3_990 : 0, 0, 0,
             Map.of("alerts/error/system", 1L),
             rules > 0 ? new AlertLedger.Latency(3_000, 1.25, 4.5, p99, 30.125)
-                : AlertLedger.Latency.of(new long[0]));
+                : AlertLedger.Latency.of(new long[0]),
+            rules > 0
+                ? new AlertLedger.Split(
+                    new AlertLedger.Latency(3_000, 0.5, 1.75, 2.125, 12.5),
+                    new AlertLedger.Latency(3_000, 0.75, 2.5, 6.25, 17.625))
+                : AlertLedger.Split.NONE);
     LoadResult result =
         new LoadResult(spec, 400_000, 400_000, 0, null, 300_000, 60.001, 4_999.9, 2.5, 120.5,
             alerts, rules > 0 ? 8_001 : 0, cpu, cpu / 10, Map.of("floorgate-ingest", 3.25),
@@ -75,6 +80,22 @@ class BenchReportTest {
     assertThat(back.result().machineBusy()).isNaN();
     assertThat(RunRecord.table(List.of(back))).endsWith("|       ? |\n");
     assertThat(RunRecord.table(List.of(record))).endsWith("|      25 |\n");
+  }
+
+  @Test
+  void aRunWrittenBeforeTheLatencyWasSplit_readsBackWithoutASplit() throws Exception {
+    RunRecord record = run("floorgate-5k", "floorgate", 10, 0, 33.0, 8.5, 0, 9_000_000);
+    Map<String, ?> json = viaJson(record.toMap());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> alerts = (Map<String, Object>) json.get("alerts");
+    alerts.remove("latency_split_ms");
+
+    RunRecord back = RunRecord.fromMap(json);
+
+    assertThat(back.result().alerts().split()).isEqualTo(AlertLedger.Split.NONE);
+    assertThat(back.result().alerts().latency())
+        .isEqualTo(record.result().alerts().latency());
+    assertThat(record.result().alerts().split().eventToAlert().p99()).isEqualTo(6.25);
   }
 
   @Test

@@ -43,6 +43,16 @@ class BenchSmokeIT {
     assertThat(alerts.falseAlerts()).isZero();
     assertThat(alerts.clearsMissing()).isZero();
     assertThat(alerts.latency().samples()).isEqualTo(alerts.measuredBreaches());
+    // Split at the event's time: both parts of each raise lie within its whole latency (give or
+    // take the microsecond the event's time is truncated to).
+    AlertLedger.Split split = alerts.split();
+    assertThat(split.breachToEvent().samples()).isEqualTo(alerts.measuredBreaches());
+    assertThat(split.eventToAlert().samples()).isEqualTo(alerts.measuredBreaches());
+    for (AlertLedger.Latency part : List.of(split.breachToEvent(), split.eventToAlert())) {
+      assertThat(List.of(part.p50(), part.p99(), part.max()))
+          .allSatisfy(ms -> assertThat(ms).isBetween(-0.01, alerts.latency().max() + 0.01));
+    }
+    assertThat(RunRecord.latencySplit(record)).startsWith("smoke: of the breach→alert latency");
     assertThat(result.targetCpuSeconds()).isPositive();
     assertThat(result.targetPeakRssKib()).isPositive();
     assertThat(record.startupMillis()).isPositive();
@@ -69,5 +79,6 @@ class BenchSmokeIT {
     assertThat(result.targetCpuSeconds()).isPositive();
     assertThat(record.rules()).isZero();
     assertThat(record.restartMillis()).isNaN(); // bare Moquette is started once
+    assertThat(RunRecord.latencySplit(record)).isEmpty();
   }
 }
