@@ -176,13 +176,13 @@ public record LoadResult(
     Map<String, ?> load = section(map, "load");
     Map<String, ?> sent = section(map, "sent");
     Map<String, ?> alerts = section(map, "alerts");
-    // Results written before the split was measured have none.
-    AlertLedger.Split split =
-        alerts.containsKey("latency_split_ms")
-            ? new AlertLedger.Split(
-                latency(section(section(alerts, "latency_split_ms"), "breach_to_event")),
-                latency(section(section(alerts, "latency_split_ms"), "event_to_alert")))
-            : AlertLedger.Split.NONE;
+    AlertLedger.Split split = AlertLedger.Split.NONE; // results written before it have none
+    if (alerts.containsKey("latency_split_ms")) {
+      Map<String, ?> halves = section(alerts, "latency_split_ms");
+      split =
+          new AlertLedger.Split(
+              latency(section(halves, "breach_to_event")), latency(section(halves, "event_to_alert")));
+    }
     Map<String, ?> cpu = section(map, "resources");
     LoadSpec spec =
         new LoadSpec(

@@ -44,6 +44,8 @@ class RuleReloaderJournalTest {
   @TempDir Path dir;
 
   private final RefusingDisk disk = new RefusingDisk();
+  private final Logger reloaderLog = (Logger) LoggerFactory.getLogger(RuleReloader.class);
+  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private Ingests.JournaledIngest gateway;
   private RuleReloader reloader;
   private Path file;
@@ -53,10 +55,13 @@ class RuleReloaderJournalTest {
     file = dir.resolve("rules.yaml");
     Files.writeString(file, T_RULE);
     gateway = Ingests.JournaledIngest.on(disk, dir.resolve("journal"));
+    logged.start();
+    reloaderLog.addAppender(logged);
   }
 
   @AfterEach
   void close() {
+    reloaderLog.detachAppender(logged);
     disk.refuseWrites(false);
     if (reloader != null) {
       reloader.close();
@@ -111,36 +116,31 @@ class RuleReloaderJournalTest {
   void aHeldBackEdit_isLoggedAtMostEvery30Seconds_notAtEveryRetry() throws Exception {
     ManualClock clock = new ManualClock();
     reloader = RuleReloaders.started(file, gateway, RuleReloader.APPLY_TIMEOUT, clock);
-    Logger log = (Logger) LoggerFactory.getLogger(RuleReloader.class);
-    ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    logged.start();
-    log.addAppender(logged);
-    try {
-      disk.refuseWrites(true);
-      Files.writeString(file, T_AND_P_RULES);
-      reloader.requestReload("SIGHUP");
-      // The first try and the retry 2 s later (the next comes 4 s after that): logged once.
-      await().atMost(Duration.ofSeconds(10)).until(() -> disk.refusedAppends() >= 2);
-      await()
-          .during(Duration.ofMillis(500))
-          .atMost(Duration.ofSeconds(2))
-          .until(() -> heldBackLines(logged).size() == 1);
+    disk.refuseWrites(true);
+    Files.writeString(file, T_AND_P_RULES);
+    reloader.requestReload("SIGHUP");
+    // The first try and the retry 2 s later (the next comes 4 s after that): logged once.
+    await().atMost(Duration.ofSeconds(10)).until(() -> disk.refusedAppends() >= 2);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> heldBackLines().size() == 1);
 
-      clock.advance(RuleReloader.RETRY_MAX);
-      // That next retry comes 30 s on by the clock: logged again.
-      await().atMost(Duration.ofSeconds(10)).until(() -> heldBackLines(logged).size() == 2);
-      assertThat(disk.refusedAppends()).isEqualTo(3);
-    } finally {
-      log.detachAppender(logged);
+    clock.advance(RuleReloader.RETRY_MAX);
+    // That next retry comes 30 s on by the clock: logged again.
+    await().atMost(Duration.ofSeconds(10)).until(() -> heldBackLines().size() == 2);
+    assertThat(disk.refusedAppends()).isEqualTo(3);
+  }
+
+  /** What the reloader logged so far. */
+  private List<ILoggingEvent> loggedLines() {
+    synchronized (logged) { // the appender appends under its own lock
+      return List.copyOf(logged.list);
     }
   }
 
-  private static List<String> heldBackLines(ListAppender<ILoggingEvent> logged) {
-    List<ILoggingEvent> events;
-    synchronized (logged) { // the appender appends under its own lock
-      events = List.copyOf(logged.list);
-    }
-    return events.stream()
+  private List<String> heldBackLines() {
+    return loggedLines().stream()
         .map(ILoggingEvent::getFormattedMessage)
         .filter(m -> m.contains("changed (SIGHUP), but the journal refuses writes"))
         .toList();
@@ -149,42 +149,30 @@ class RuleReloaderJournalTest {
   @Test
   void aWrite_whoseRulesChangedEventTheJournalRefuses_staysApplied_andTheLostEventIsLogged() {
     startReloader(RuleReloader.APPLY_TIMEOUT);
-    Logger log = (Logger) LoggerFactory.getLogger(RuleReloader.class);
-    ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    logged.start();
-    log.addAppender(logged);
-    try {
-      // The disk fills between the rule set's record and the event announcing it.
-      disk.refuseWritesAfter(1);
-      RuleReloader.Outcome outcome = reloader.write(T_AND_P_RULES, "alice");
+    // The disk fills between the rule set's record and the event announcing it.
+    disk.refuseWritesAfter(1);
+    RuleReloader.Outcome outcome = reloader.write(T_AND_P_RULES, "alice");
 
-      assertThat(outcome.status()).isEqualTo(RuleReloader.Status.APPLIED);
-      assertThat(ruleIds()).containsExactly("t", "p");
-      assertThat(reloader.appliedSha256()).isEqualTo(RuleReloader.sha256(T_AND_P_RULES));
-      assertThat(disk.refusedAppends()).isEqualTo(1);
-      disk.refuseWrites(false);
-      assertThat(journaledRuleSets())
-          .containsExactly(
-              "file " + RuleReloader.sha256(T_RULE), "alice " + RuleReloader.sha256(T_AND_P_RULES));
-      assertThat(gateway.published)
-          .noneMatch(e -> "rules_changed".equals(e.details().get("action")));
-      List<ILoggingEvent> lines;
-      synchronized (logged) { // the appender appends under its own lock
-        lines = List.copyOf(logged.list);
-      }
-      assertThat(lines)
-          .filteredOn(e -> e.getLevel() == Level.ERROR)
-          .singleElement()
-          .extracting(ILoggingEvent::getFormattedMessage)
-          .asString()
-          .startsWith(
-              "rules "
-                  + RuleReloader.sha256(T_AND_P_RULES)
-                  + " applied and journaled, but their rules_changed event was not published: ")
-          .contains("JournalUnavailableException");
-    } finally {
-      log.detachAppender(logged);
-    }
+    assertThat(outcome.status()).isEqualTo(RuleReloader.Status.APPLIED);
+    assertThat(ruleIds()).containsExactly("t", "p");
+    assertThat(reloader.appliedSha256()).isEqualTo(RuleReloader.sha256(T_AND_P_RULES));
+    assertThat(disk.refusedAppends()).isEqualTo(1);
+    disk.refuseWrites(false);
+    assertThat(journaledRuleSets())
+        .containsExactly(
+            "file " + RuleReloader.sha256(T_RULE), "alice " + RuleReloader.sha256(T_AND_P_RULES));
+    assertThat(gateway.published)
+        .noneMatch(e -> "rules_changed".equals(e.details().get("action")));
+    assertThat(loggedLines())
+        .filteredOn(e -> e.getLevel() == Level.ERROR)
+        .singleElement()
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .asString()
+        .startsWith(
+            "rules "
+                + RuleReloader.sha256(T_AND_P_RULES)
+                + " applied and journaled, but their rules_changed event was not published: ")
+        .contains("JournalUnavailableException");
   }
 
   @Test
