@@ -264,14 +264,16 @@ public final class Gateway implements AutoCloseable {
     }
 
     if (journal != null) {
+      // Started once the metrics observe it, so that they see every event, a replay included.
       republisher =
-          AlertRepublisher.start(
+          AlertRepublisher.create(
               journal,
               config.alertTopic(),
               config.gatewayId(),
               config.alerts().qos(),
               broker,
-              crashed ? config.alerts().replayAfterCrash() : Duration.ZERO);
+              crashed ? config.alerts().replayAfterCrash() : Duration.ZERO,
+              clock);
       // Close order: the broker first (no new input), then the republisher; slip it under.
       Step brokerStep = started.pop();
       started.push(new Step("alert republisher", republisher));
@@ -299,7 +301,7 @@ public final class Gateway implements AutoCloseable {
       started.push(brokerStep);
     }
 
-    AlertRepublisher alertSource = republisher;
+    AlertRepublisher alerts = republisher;
     metrics =
         new GatewayMetrics(
             new GatewayMetrics.Sources(
@@ -307,8 +309,11 @@ public final class Gateway implements AutoCloseable {
                 ingest,
                 broker,
                 journal,
-                alertSource == null ? null : alertSource::lag,
+                alerts,
                 () -> admin == null ? 0 : admin.failedLogins()));
+    if (alerts != null) {
+      alerts.start();
+    }
     Bridge forwarding = bridge;
     if (forwarding != null) {
       BridgeMetrics.register(metrics.registry(), forwarding::status);

@@ -73,6 +73,13 @@ class OperationsIT {
     return samples;
   }
 
+  private static double publishedEvents(Map<String, Double> samples) {
+    return samples.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("floorgate_events_published_total{"))
+        .mapToDouble(Map.Entry::getValue)
+        .sum();
+  }
+
   @Test
   void metrics_moveWithWhatWasSent_duringALoad() throws Exception {
     fixture = GatewayFixture.start(dir, RULES);
@@ -108,12 +115,19 @@ class OperationsIT {
               assertThat(m.get("floorgate_journal_append_seconds_count"))
                   .isGreaterThanOrEqualTo(expectedBreaches + 1.0);
               assertThat(m.get("floorgate_alerts_lag_records")).isZero();
+              // Every republished event's delay, and no other: the rules record is no event.
+              assertThat(m.get("floorgate_alerts_delay_seconds_count"))
+                  .isEqualTo(publishedEvents(m));
               assertThat(m.get("floorgate_ingest_queue_messages")).isZero();
               assertThat(m.get("floorgate_ingest_queue_bytes")).isZero();
             });
     Map<String, Double> last = scrape();
     assertThat(last.get("floorgate_mqtt_clients_connected")).isGreaterThanOrEqualTo(1.0);
     assertThat(last.get("floorgate_journal_size_bytes")).isPositive();
+    // Each took a moment, and far less than the largest bound.
+    assertThat(last.get("floorgate_alerts_delay_seconds_sum")).isPositive();
+    assertThat(last.get("floorgate_alerts_delay_seconds_bucket{le=\"10.0\"}"))
+        .isEqualTo(last.get("floorgate_alerts_delay_seconds_count"));
     assertThat(last.get("floorgate_journal_sync_failures_total")).isZero();
     assertThat(last.get("floorgate_alarm_announcements_failed_total")).isZero();
     assertThat(last.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));

@@ -3,6 +3,7 @@ package io.floorgate.gateway.admin;
 import io.floorgate.events.EventCategory;
 import io.floorgate.events.EventManager;
 import io.floorgate.events.EventSeverity;
+import io.floorgate.gateway.alerts.AlertRepublisher;
 import io.floorgate.gateway.broker.Broker;
 import io.floorgate.gateway.ingest.Ingest;
 import io.floorgate.gateway.ingest.Rejection;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * floorgate_journal_append_seconds                  histogram of append latency
  * floorgate_journal_size_bytes                      the journal's files
  * floorgate_alerts_lag_records                      journal records not yet republished
+ * floorgate_alerts_delay_seconds                    histogram: event timestamp to the broker taking its alert
  * floorgate_ingest_queue_messages                   messages waiting for evaluation
  * floorgate_ingest_queue_bytes                      their estimated memory (bounded by queue_bytes)
  * floorgate_alarms_held                             alarms not normal (or waiting out a delay)
@@ -52,13 +54,16 @@ public final class GatewayMetrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-  /** The parts measured; any may be absent (no journal when persistence is off). */
+  /**
+   * The parts measured; the journal and the republisher are absent when persistence is off (alerts
+   * are then published as events are accepted, with nothing to lag or to time).
+   */
   public record Sources(
       EventManager events,
       Ingest ingest,
       Broker broker,
       @Nullable Journal journal,
-      @Nullable LongSupplier alertLag,
+      @Nullable AlertRepublisher alerts,
       LongSupplier failedLogins) {}
 
   public GatewayMetrics(Sources sources) {
@@ -173,13 +178,25 @@ public final class GatewayMetrics {
           .callback(callback -> callback.call(journal.syncFailures()))
           .register(registry);
     }
-    LongSupplier lag = sources.alertLag();
-    if (lag != null) {
+    AlertRepublisher alerts = sources.alerts();
+    if (alerts != null) {
       GaugeWithCallback.builder()
           .name("floorgate_alerts_lag_records")
           .help("Journal records not yet republished on the alert topics")
-          .callback(callback -> callback.call(lag.getAsLong()))
+          .callback(callback -> callback.call(alerts.lag()))
           .register(registry);
+      Histogram delay =
+          Histogram.builder()
+              .name("floorgate_alerts_delay_seconds")
+              .help("Time from an event's timestamp to the broker taking its alert")
+              .unit(Unit.SECONDS)
+              // From well under the 10 ms an alert takes end to end to a crash's replay.
+              .classicUpperBounds(
+                  0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 10)
+              .classicOnly()
+              .withoutExemplars()
+              .register(registry);
+      alerts.onPublished(micros -> delay.observe(micros / 1e6));
     }
     registerJvmMetrics(registry, r -> JvmMetrics.builder().register(r));
   }

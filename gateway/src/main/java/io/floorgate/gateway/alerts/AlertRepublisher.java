@@ -9,12 +9,15 @@ import io.floorgate.journal.Journal;
 import io.floorgate.journal.JournalCursor;
 import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalRecord;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +45,12 @@ public final class AlertRepublisher implements AutoCloseable {
   private final int qos;
   private final MessagePublisher broker;
   private final Duration replay;
+  private final Clock clock;
   private final Thread thread;
   private final AtomicLong republished = new AtomicLong();
   private volatile boolean running = true;
   private volatile JournalCursor cursor;
+  private volatile LongConsumer publishedObserver = delayMicros -> {};
   private long backoffMillis;
 
   private AlertRepublisher(
@@ -54,9 +59,11 @@ public final class AlertRepublisher implements AutoCloseable {
       String gatewayId,
       int qos,
       MessagePublisher broker,
-      Duration replay) {
+      Duration replay,
+      Clock clock) {
     this.journal = journal;
     this.replay = replay;
+    this.clock = clock;
     this.template = template;
     this.gatewayId = gatewayId;
     this.qos = qos;
@@ -65,22 +72,29 @@ public final class AlertRepublisher implements AutoCloseable {
   }
 
   /**
-   * Starts republishing from the journal, resuming at the cursor.
+   * A republisher reading from the journal, resuming at the cursor, once {@link #start started}.
    *
    * @param replay when not zero, the previous run crashed: first publish again what the cursor
    *     passed within this window before the crash (the broker may have lost it in flight)
+   * @param clock the clock the events' timestamps were read from, for {@link #onPublished}
    */
-  public static AlertRepublisher start(
+  public static AlertRepublisher create(
       Journal journal,
       TopicTemplate template,
       String gatewayId,
       int qos,
       MessagePublisher broker,
-      Duration replay) {
-    AlertRepublisher republisher =
-        new AlertRepublisher(journal, template, gatewayId, qos, broker, replay);
-    republisher.thread.start();
-    return republisher;
+      Duration replay,
+      Clock clock) {
+    return new AlertRepublisher(journal, template, gatewayId, qos, broker, replay, clock);
+  }
+
+  /**
+   * Starts its thread: what {@link #onPublished} is to see, the replay after a crash included, is
+   * published from now on.
+   */
+  public void start() {
+    thread.start();
   }
 
   /**
@@ -144,6 +158,8 @@ public final class AlertRepublisher implements AutoCloseable {
     String topic = topic(template, gatewayId, event.severity(), event.category(), source);
     if (broker.publish(topic, event.json(), qos, false)) {
       republished.incrementAndGet();
+      // Never negative: a wall clock stepped back meanwhile would make it so.
+      publishedObserver.accept(Math.max(0, micros(clock.instant()) - event.timestampMicros()));
       return true;
     }
     backoffMillis = backoffMillis == 0 ? 10 : Math.min(1_000, backoffMillis * 2);
@@ -151,6 +167,10 @@ public final class AlertRepublisher implements AutoCloseable {
       LOG.warn("cannot deliver event {} on '{}' yet; retrying", event.eventId(), topic);
     }
     return false;
+  }
+
+  private static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 
   private static String sourceOf(JournalRecord.EventRecord event) {
@@ -172,6 +192,15 @@ public final class AlertRepublisher implements AutoCloseable {
     // park, not sleep: close() wakes us without interrupting (an interrupt during file I/O
     // would close the journal's channels).
     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+  }
+
+  /**
+   * Receives, for each event the broker took, the microseconds from the event's timestamp until
+   * then (for metrics). Called on the republisher's thread. An event published again after a
+   * crash counts its whole delay, restart included.
+   */
+  public void onPublished(LongConsumer observer) {
+    this.publishedObserver = observer;
   }
 
   /** Events published since start. */
