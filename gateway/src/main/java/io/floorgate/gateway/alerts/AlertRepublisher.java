@@ -31,7 +31,11 @@ import org.slf4j.LoggerFactory;
  * route a message (a subscriber's queue full), the same event is tried again after a short back
  * off.
  *
- * <p>Owns one thread, {@code floorgate-alerts}. With persistence disabled there is no journal to
+ * <p>For each event the broker took, it reports how long after the event's timestamp that was
+ * ({@link #onPublished}): the gateway's own part of an alert's latency, from the ingest thread
+ * building the event, through the journal and this thread, to the subscribers' queues.
+ *
+ * <p>Owns one thread, {@code floorgate-alerts}, from {@link #start}. With persistence disabled there is no journal to
  * read: {@link #direct} publishes from an event handler instead, at most once.
  */
 public final class AlertRepublisher implements AutoCloseable {
