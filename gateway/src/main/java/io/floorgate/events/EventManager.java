@@ -367,7 +367,7 @@ public final class EventManager implements AutoCloseable {
       return false;
     }
     byte[] json = EventJson.toBytes(event);
-    long micros = micros(event.timestamp());
+    long micros = EventTimestamps.micros(event.timestamp());
     lock.lock();
     try {
       ensureOpen();
@@ -581,7 +581,8 @@ public final class EventManager implements AutoCloseable {
         return true;
       }
       if (journal != null) {
-        journal.append(new JournalRecord.AckRecord(micros(clock.instant()), eventId));
+        journal.append(
+            new JournalRecord.AckRecord(EventTimestamps.micros(clock.instant()), eventId));
       }
       slot.acknowledged = true;
     } finally {
@@ -606,7 +607,7 @@ public final class EventManager implements AutoCloseable {
     lock.lock();
     try {
       ensureOpen();
-      journal.append(new JournalRecord.AckRecord(micros(clock.instant()), eventId));
+      journal.append(new JournalRecord.AckRecord(EventTimestamps.micros(clock.instant()), eventId));
     } finally {
       lock.unlock();
     }
@@ -635,13 +636,13 @@ public final class EventManager implements AutoCloseable {
     long cutoff =
         olderThanDays == null
             ? Long.MAX_VALUE
-            : micros(now.minus(Duration.ofDays(olderThanDays)));
+            : EventTimestamps.micros(now.minus(Duration.ofDays(olderThanDays)));
     int removed;
     lock.lock();
     try {
       ensureOpen();
       if (journal != null) {
-        journal.append(new JournalRecord.ClearRecord(micros(now), cutoff));
+        journal.append(new JournalRecord.ClearRecord(EventTimestamps.micros(now), cutoff));
       }
       removed = removeOlderThan(cutoff);
     } finally {
@@ -760,10 +761,5 @@ public final class EventManager implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-  }
-
-  static long micros(Instant instant) {
-    return Math.addExact(
-        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
   }
 }

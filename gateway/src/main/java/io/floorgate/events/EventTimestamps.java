@@ -33,6 +33,17 @@ public final class EventTimestamps {
     return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
 
+  /**
+   * Microseconds since the epoch, as the journal keeps timestamps; sub-microsecond digits are
+   * dropped.
+   *
+   * @throws ArithmeticException when the instant lies beyond what a long of microseconds holds
+   */
+  public static long micros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+  }
+
   /** Formats as {@code uuuu-MM-ddTHH:mm:ss.ffffffZ}; sub-microsecond digits are dropped. */
   public static String format(Instant instant) {
     long second = instant.getEpochSecond();

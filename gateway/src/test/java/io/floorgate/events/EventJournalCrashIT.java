@@ -112,7 +112,7 @@ class EventJournalCrashIT {
       window.replaceAll(e -> e.eventId().equals(ack.eventId()) ? e.withAcknowledged(true) : e);
     } else if (record instanceof JournalRecord.ClearRecord clear) {
       ops.add("C");
-      window.removeIf(e -> EventManager.micros(e.timestamp()) < clear.cutoffMicros());
+      window.removeIf(e -> EventTimestamps.micros(e.timestamp()) < clear.cutoffMicros());
     }
   }
 }

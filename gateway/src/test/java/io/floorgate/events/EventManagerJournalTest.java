@@ -234,7 +234,7 @@ class EventManagerJournalTest {
       EventManager.open(EventNotificationConfig.DEFAULTS, journal).publish(good);
       journal.append(
           new JournalRecord.EventRecord(
-              EventManager.micros(NOW),
+              EventTimestamps.micros(NOW),
               "damaged",
               "system",
               "info",

@@ -3,6 +3,7 @@ package io.floorgate.gateway.alerts;
 import io.floorgate.events.Event;
 import io.floorgate.events.EventHandler;
 import io.floorgate.events.EventJson;
+import io.floorgate.events.EventTimestamps;
 import io.floorgate.gateway.broker.MessagePublisher;
 import io.floorgate.gateway.config.TopicTemplate;
 import io.floorgate.journal.Journal;
@@ -11,7 +12,6 @@ import io.floorgate.journal.JournalEntry;
 import io.floorgate.journal.JournalRecord;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -163,7 +163,8 @@ public final class AlertRepublisher implements AutoCloseable {
     if (broker.publish(topic, event.json(), qos, false)) {
       republished.incrementAndGet();
       // Never negative: a wall clock stepped back meanwhile would make it so.
-      publishedObserver.accept(Math.max(0, micros(clock.instant()) - event.timestampMicros()));
+      long delay = EventTimestamps.micros(clock.instant()) - event.timestampMicros();
+      publishedObserver.accept(Math.max(0, delay));
       return true;
     }
     backoffMillis = backoffMillis == 0 ? 10 : Math.min(1_000, backoffMillis * 2);
@@ -171,10 +172,6 @@ public final class AlertRepublisher implements AutoCloseable {
       LOG.warn("cannot deliver event {} on '{}' yet; retrying", event.eventId(), topic);
     }
     return false;
-  }
-
-  private static long micros(Instant instant) {
-    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 
   private static String sourceOf(JournalRecord.EventRecord event) {

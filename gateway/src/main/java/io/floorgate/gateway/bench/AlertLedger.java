@@ -71,7 +71,7 @@ final class AlertLedger {
   }
 
   AlertLedger(TelemetryPlan plan) {
-    this(plan, System.nanoTime(), wallMicros(Instant.now()));
+    this(plan, System.nanoTime(), EventTimestamps.micros(Instant.now()));
   }
 
   /**
@@ -163,15 +163,10 @@ final class AlertLedger {
       return NO_EVENT_TIME;
     }
     try {
-      return wallMicros(EventTimestamps.parse(timestamp.asText(), ZoneOffset.UTC));
+      return EventTimestamps.micros(EventTimestamps.parse(timestamp.asText(), ZoneOffset.UTC));
     } catch (IllegalArgumentException | ArithmeticException e) {
       return NO_EVENT_TIME; // another broker's alert format: no split, the whole latency stands
     }
-  }
-
-  private static long wallMicros(Instant instant) {
-    return Math.addExact(
-        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
   }
 
   /** {@code nanos} ({@link System#nanoTime}) as wall-clock microseconds. */

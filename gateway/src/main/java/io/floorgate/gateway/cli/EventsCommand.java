@@ -202,7 +202,7 @@ final class EventsCommand {
     @Override
     public Integer call() {
       Instant from = parseSince(since);
-      long fromMicros = from.getEpochSecond() * 1_000_000 + from.getNano() / 1_000;
+      long fromMicros = EventTimestamps.micros(from);
       PrintWriter out = spec.commandLine().getOut();
       try (Journal journal = location.get().open()) {
         java.util.Set<String> acknowledged = new java.util.HashSet<>();

@@ -3,6 +3,7 @@ package io.floorgate.gateway.alerts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.floorgate.events.EventTimestamps;
 import io.floorgate.gateway.ManualClock;
 import io.floorgate.gateway.broker.MessagePublisher;
 import io.floorgate.gateway.config.TopicTemplate;
@@ -115,10 +116,10 @@ class AlertRepublisherTest {
   }
 
   private static JournalRecord.EventRecord event(String id, Instant timestamp) {
-    long micros = timestamp.getEpochSecond() * 1_000_000L + timestamp.getNano() / 1_000;
     byte[] json =
         ("{\"event_id\":\"" + id + "\",\"severity\":\"warning\",\"category\":\"threshold\"}")
             .getBytes(StandardCharsets.UTF_8);
-    return new JournalRecord.EventRecord(micros, id, "threshold", "warning", json);
+    return new JournalRecord.EventRecord(
+        EventTimestamps.micros(timestamp), id, "threshold", "warning", json);
   }
 }

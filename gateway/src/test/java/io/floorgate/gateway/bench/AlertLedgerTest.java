@@ -61,7 +61,7 @@ class AlertLedgerTest {
   @Test
   void raiseWithTheEventsTime_splitsTheLatencyAtIt() {
     Instant origin = Instant.parse("2026-12-02T16:00:00Z");
-    AlertLedger timed = new AlertLedger(plan, 5 * MS, origin.toEpochMilli() * 1_000);
+    AlertLedger timed = new AlertLedger(plan, 5 * MS, EventTimestamps.micros(origin));
     timed.breachSent(4, 7, 105 * MS, true); // 100 ms after the origin
     timed.breachSent(5, 7, 205 * MS, true);
     String eventTime = EventTimestamps.format(origin.plusNanos(101_250_000));
