@@ -148,7 +148,8 @@ public final class BenchSuite {
     try (BenchTarget target =
         BenchTarget.start(scenario.kind(), scenario.rules(), spec, dir, jvmArgs)) {
       long heap = target.liveHeapBytes().orElse(-1);
-      LoadResult result = LoadRun.run(spec, "127.0.0.1", target.port(), target.pid());
+      LoadResult result =
+          LoadRun.run(spec, "127.0.0.1", target.port(), target.pid(), target.metrics().orElse(null));
       long warnings = target.warnings();
       int exit = target.stop();
       RunRecord record =
@@ -164,6 +165,7 @@ public final class BenchSuite {
               warnings,
               exit);
       progress.print(RunRecord.table(List.of(record)));
+      progress.print(RunRecord.gatewayDelay(record));
       if (result.machineSteal() > STEAL_WORTH_NOTING) {
         progress.printf(
             Locale.ROOT,

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,7 @@ public final class BenchTarget implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("MQTT listener on [^\\s:]+:(\\d+)");
   private static final Pattern STARTED = Pattern.compile("started in (\\d+) ms");
+  private static final Pattern ADMIN = Pattern.compile("admin API on (http://\\S+/)");
   private static final int TAIL_LINES = 200;
 
   /** What runs in the child. */
@@ -81,6 +83,7 @@ public final class BenchTarget implements AutoCloseable {
   private final AtomicLong warnings = new AtomicLong();
   private volatile int port;
   private volatile long reportedStartupMillis = -1;
+  private volatile @Nullable URI admin;
   private double startupMillis = Double.NaN;
 
   private BenchTarget(Kind kind, Process process, long spawnedNanos) {
@@ -216,6 +219,10 @@ public final class BenchTarget implements AutoCloseable {
             port = Integer.parseInt(listening.group(1));
           }
         }
+        Matcher adminLine = ADMIN.matcher(line);
+        if (admin == null && adminLine.find()) {
+          admin = URI.create(adminLine.group(1));
+        }
         Matcher started = STARTED.matcher(line);
         if (started.find()) {
           reportedStartupMillis = Long.parseLong(started.group(1));
@@ -240,6 +247,12 @@ public final class BenchTarget implements AutoCloseable {
     }
     probe();
     startupMillis = (System.nanoTime() - spawnedNanos) / 1e6;
+    if (kind == Kind.FLOORGATE) {
+      // Its admin API (and so its metrics) is up once it says it started, just after this.
+      while (reportedStartupMillis < 0 && process.isAlive() && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+      }
+    }
   }
 
   /**
@@ -278,6 +291,15 @@ public final class BenchTarget implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * Floorgate's {@code /metrics} address, from the line its admin API logs as it starts; empty for
+   * bare Moquette.
+   */
+  public Optional<URI> metrics() {
+    URI base = admin;
+    return base == null ? Optional.empty() : Optional.of(base.resolve("metrics"));
   }
 
   /** From spawning the JVM to the first CONNACK, in milliseconds. */

@@ -32,6 +32,11 @@ import org.jspecify.annotations.Nullable;
  *     (target, load generator and anything else); NaN when unknown
  * @param machineSteal share of the machine's CPU time the hypervisor gave to other guests while
  *     measuring; NaN when unknown. Much of it makes every time of the run longer.
+ * @param gatewayDelay the gateway's own part of the alerts' latency, from just before measuring
+ *     until the last alert came (its {@code /metrics}); null when not read (a bare broker, a
+ *     target whose metrics address is unknown)
+ * @param gatewayDelayError why {@code gatewayDelay} could not be read, when it was tried and
+ *     failed; null otherwise
  */
 public record LoadResult(
     LoadSpec spec,
@@ -54,7 +59,9 @@ public record LoadResult(
     long targetPeakRssKib,
     long targetMaxRssKib,
     double machineBusy,
-    double machineSteal) {
+    double machineSteal,
+    @Nullable GatewayDelay gatewayDelay,
+    @Nullable String gatewayDelayError) {
 
   /** The target's CPU seconds per 1,000 messages while measuring; NaN when unknown. */
   public double targetCpuPerThousand() {
@@ -123,6 +130,11 @@ public record LoadResult(
     split.put("breach_to_event", latencyMap(alerts.split().breachToEvent()));
     split.put("event_to_alert", latencyMap(alerts.split().eventToAlert()));
     alertMap.put("latency_split_ms", split);
+    if (gatewayDelay != null) {
+      alertMap.put("gateway_delay", gatewayDelay.toMap());
+    } else if (gatewayDelayError != null) {
+      alertMap.put("gateway_delay", Map.of("error", gatewayDelayError));
+    }
 
     Map<String, Object> cpu = new LinkedHashMap<>();
     cpu.put("target_cpu_s", round(targetCpuSeconds, 3));
@@ -183,6 +195,16 @@ public record LoadResult(
           new AlertLedger.Split(
               latency(section(halves, "breach_to_event")), latency(section(halves, "event_to_alert")));
     }
+    GatewayDelay gatewayDelay = null; // not read: a bare broker, or results written before it
+    String gatewayDelayError = null;
+    if (alerts.containsKey("gateway_delay")) {
+      Map<String, ?> delay = section(alerts, "gateway_delay");
+      if (delay.get("error") instanceof String error) {
+        gatewayDelayError = error;
+      } else {
+        gatewayDelay = GatewayDelay.fromMap(delay);
+      }
+    }
     Map<String, ?> cpu = section(map, "resources");
     LoadSpec spec =
         new LoadSpec(
@@ -235,7 +257,9 @@ public record LoadResult(
         Double.isNaN(maxRss) ? 0 : Math.round(maxRss * 1024),
         // Results written before these were measured have neither.
         cpu.containsKey("machine_busy_fraction") ? number(cpu, "machine_busy_fraction") : Double.NaN,
-        cpu.containsKey("machine_steal_fraction") ? number(cpu, "machine_steal_fraction") : Double.NaN);
+        cpu.containsKey("machine_steal_fraction") ? number(cpu, "machine_steal_fraction") : Double.NaN,
+        gatewayDelay,
+        gatewayDelayError);
   }
 
   @SuppressWarnings("unchecked")

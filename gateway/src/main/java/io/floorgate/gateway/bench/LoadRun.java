@@ -7,12 +7,16 @@ import com.hivemq.client.mqtt.datatypes.MqttTopic;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.reactivex.schedulers.Schedulers;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,20 +31,32 @@ import org.jspecify.annotations.Nullable;
 /**
  * One benchmark run against one MQTT broker: the devices publish the {@link TelemetryPlan} at the
  * spec's rate, one subscriber on {@code alerts/#} hands every alert to the {@link AlertLedger},
- * and the target's CPU time and memory are read from {@code /proc} when its PID is known.
+ * and the target's CPU time and memory are read from {@code /proc} when its PID is known. Given
+ * a Floorgate's {@code /metrics} address it also reads the gateway's own part of the alerts'
+ * latency ({@link GatewayDelay}) before and after measuring.
  *
  * <p>Threads (short names: Linux shows 15 characters in {@code /proc}): {@code bench-load} paces
  * and publishes; the MQTT clients' I/O runs on {@code bench-mqtt-N} (two, one per core of the box
  * it was made for), the clients' own callbacks on {@code bench-callbacks}, and alerts are matched
- * on {@code bench-alerts} in arrival order. The caller's thread waits.
+ * on {@code bench-alerts} in arrival order; {@code bench-metrics} reads the metrics as the window
+ * opens, off the load thread's schedule. The caller's thread waits.
  */
 public final class LoadRun {
   private static final String ALERTS = "alerts/#";
+  /**
+   * How long before the measured window the gateway's delay is first read: read on the load
+   * thread it would hold up the schedule, so it is read on another, early enough to be done when
+   * the first measured breach is sent.
+   */
+  private static final Duration METRICS_LEAD = Duration.ofMillis(200);
 
   private final LoadSpec spec;
   private final String host;
   private final int port;
   private final @Nullable ProcStats target;
+  private final @Nullable URI metrics;
+  private final HttpClient http = GatewayDelay.client();
+  private volatile @Nullable CompletableFuture<GatewayDelay> delayAtStart;
   private final ProcStats self = new ProcStats(ProcessHandle.current().pid());
   private final TelemetryPlan plan;
   private final AlertLedger ledger;
@@ -49,11 +65,13 @@ public final class LoadRun {
   private final AtomicLong published = new AtomicLong();
   private volatile @Nullable Throwable firstFailure;
 
-  private LoadRun(LoadSpec spec, String host, int port, @Nullable ProcStats target) {
+  private LoadRun(
+      LoadSpec spec, String host, int port, @Nullable ProcStats target, @Nullable URI metrics) {
     this.spec = spec;
     this.host = host;
     this.port = port;
     this.target = target;
+    this.metrics = metrics;
     this.plan = new TelemetryPlan(spec);
     this.ledger = new AlertLedger(plan);
   }
@@ -66,6 +84,17 @@ public final class LoadRun {
    * @throws IllegalStateException when a client cannot connect
    */
   public static LoadResult run(LoadSpec spec, String host, int port, @Nullable Long targetPid) {
+    return run(spec, host, port, targetPid, null);
+  }
+
+  /**
+   * The same, reading the gateway's own part of the alerts' latency from {@code metrics}, its
+   * {@code /metrics} address (none when null).
+   *
+   * @throws IllegalStateException also when {@code metrics} cannot be read before the load
+   */
+  public static LoadResult run(
+      LoadSpec spec, String host, int port, @Nullable Long targetPid, @Nullable URI metrics) {
     ProcStats target = null;
     if (targetPid != null) {
       target = new ProcStats(targetPid);
@@ -74,7 +103,11 @@ public final class LoadRun {
             "pid must be a running process on this machine, but /proc has no " + targetPid);
       }
     }
-    return new LoadRun(spec, host, port, target).execute();
+    LoadRun run = new LoadRun(spec, host, port, target, metrics);
+    if (metrics != null) {
+      GatewayDelay.scrape(run.http, metrics); // an address that cannot be read fails the run now
+    }
+    return run.execute();
   }
 
   private LoadResult execute() {
@@ -84,6 +117,8 @@ public final class LoadRun {
             r -> daemon(r, "bench-mqtt-" + mqttThreads.incrementAndGet()));
     ExecutorService alertThread =
         Executors.newSingleThreadExecutor(r -> daemon(r, "bench-alerts"));
+    ExecutorService metricsThread =
+        Executors.newSingleThreadExecutor(r -> daemon(r, "bench-metrics"));
     MqttClientExecutorConfig executors =
         MqttClientExecutorConfig.builder()
             .nettyExecutor(netty)
@@ -111,7 +146,7 @@ public final class LoadRun {
         devices[d] = client("floorgate-bench-line" + (d + 1), executors);
         connect(devices[d], connected);
       }
-      return load(devices);
+      return load(devices, metricsThread);
     } finally {
       for (Mqtt3AsyncClient client : connected) {
         try {
@@ -123,6 +158,7 @@ public final class LoadRun {
         }
       }
       alertThread.shutdown();
+      metricsThread.shutdown();
       netty.shutdown();
     }
   }
@@ -184,7 +220,7 @@ public final class LoadRun {
     }
   }
 
-  private LoadResult load(Mqtt3AsyncClient[] devices) {
+  private LoadResult load(Mqtt3AsyncClient[] devices, ExecutorService metricsThread) {
     MqttTopic[] topics = new MqttTopic[plan.topicCount()];
     for (int i = 0; i < topics.length; i++) {
       topics[i] = MqttTopic.of(plan.topicName(i));
@@ -205,7 +241,7 @@ public final class LoadRun {
         };
     Thread loader =
         new Thread(
-            () -> pace(devices, topics, qos, warmupMessages, total, window, done),
+            () -> pace(devices, topics, qos, warmupMessages, total, window, done, metricsThread),
             "bench-load");
     loader.start();
     try {
@@ -222,6 +258,18 @@ public final class LoadRun {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
     long drainedAfter = System.nanoTime() - window.endNanos;
+    GatewayDelay delay = null;
+    String delayError = null;
+    CompletableFuture<GatewayDelay> atStart = delayAtStart;
+    if (atStart != null) {
+      try {
+        delay = GatewayDelay.scrape(http, Objects.requireNonNull(metrics)).since(atStart.join());
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        delayError = e.getMessage();
+      } catch (CompletionException e) {
+        delayError = e.getCause().getMessage();
+      }
+    }
     long peakRss = target == null ? -1 : target.peakRssKib();
     long measured = total - warmupMessages;
     double seconds = (window.endNanos - window.startNanos) / 1e9;
@@ -248,7 +296,9 @@ public final class LoadRun {
         peakRss,
         window.maxRssKib,
         machine.busy(),
-        machine.steal());
+        machine.steal(),
+        delay,
+        delayError);
   }
 
   private long messagesIn(Duration duration) {
@@ -263,9 +313,21 @@ public final class LoadRun {
       long warmupMessages,
       long total,
       Window window,
-      BiConsumer<Mqtt3Publish, Throwable> done) {
+      BiConsumer<Mqtt3Publish, Throwable> done,
+      ExecutorService metricsThread) {
     TelemetryPlan.Sample sample = new TelemetryPlan.Sample();
     double nanosPerMessage = 1e9 / spec.rate();
+    long readMetricsAt =
+        Math.max(0, warmupMessages - Math.round(METRICS_LEAD.toNanos() / nanosPerMessage));
+    URI metricsUri = metrics;
+    if (metricsUri != null && readMetricsAt == 0) {
+      // Nothing sent yet: read it here, before the schedule starts.
+      try {
+        delayAtStart = CompletableFuture.completedFuture(GatewayDelay.scrape(http, metricsUri));
+      } catch (IllegalStateException e) {
+        delayAtStart = CompletableFuture.failedFuture(e);
+      }
+    }
     long start = System.nanoTime();
     long nextRssSample = start;
     long k = 0;
@@ -285,6 +347,10 @@ public final class LoadRun {
         window.maxLagNanos = lag;
       }
       while (k < due) {
+        if (k == readMetricsAt && metricsUri != null && delayAtStart == null) {
+          delayAtStart =
+              CompletableFuture.supplyAsync(() -> GatewayDelay.scrape(http, metricsUri), metricsThread);
+        }
         plan.next(sample);
         if (sample.afterBreach()) {
           ledger.clearSent(sample.topic());

@@ -134,6 +134,36 @@ public record RunRecord(
   }
 
   /**
+   * The gateway's own part of the alerts' latency ({@link GatewayDelay}), as a line under the
+   * table; empty when it was not read (a bare broker).
+   */
+  public static String gatewayDelay(RunRecord record) {
+    LoadResult result = record.result();
+    GatewayDelay delay = result.gatewayDelay();
+    if (delay == null) {
+      return result.gatewayDelayError() == null
+          ? ""
+          : record.name() + ": the gateway's own part could not be read: "
+              + result.gatewayDelayError() + System.lineSeparator();
+    }
+    if (delay.events() == 0) {
+      return record.name() + ": the gateway's own part: it published no alert while measuring"
+          + System.lineSeparator();
+    }
+    return String.format(
+        Locale.ROOT,
+        "%s: the gateway's own part (event → the broker took its alert, %,d events): mean %.2f ms;"
+            + " within 1 ms %.2f%%, 5 ms %.2f%%, 10 ms %.2f%%, 25 ms %.2f%%%n",
+        record.name(),
+        delay.events(),
+        delay.meanMillis(),
+        delay.shareWithin(0.001) * 100,
+        delay.shareWithin(0.005) * 100,
+        delay.shareWithin(0.01) * 100,
+        delay.shareWithin(0.025) * 100);
+  }
+
+  /**
    * A record back from {@link #toMap} (as read from JSON).
    *
    * @throws IllegalArgumentException naming the first key that is missing or of the wrong type

@@ -17,6 +17,7 @@ import io.floorgate.rules.tree.MapReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--pid", description = "The external broker's PID: report its CPU time and peak RSS from /proc.")
   @Nullable Long pid;
 
+  @Option(
+      names = "--metrics",
+      paramLabel = "URL",
+      description =
+          "The external Floorgate's metrics (http://HOST:ADMIN_PORT/metrics): report the gateway's"
+              + " own part of the alerts' latency.")
+  @Nullable URI metrics;
+
   @Option(names = "--rules", description = "Rules for --target floorgate: one per device or one per sensor (default: one per device).")
   @Nullable Integer rules;
 
@@ -104,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
     RunRecord record;
     try {
       if (kind == null) {
-        LoadResult result = LoadRun.run(loadSpec, host, port, pid);
+        LoadResult result = LoadRun.run(loadSpec, host, port, pid, metrics);
         record = new RunRecord("bench", "external", -1, result, Double.NaN, Double.NaN, -1, -1, -1, -1);
       } else {
         int count = rules == null ? loadSpec.devices() : rules;
@@ -128,6 +137,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.print(tableOf(record));
     out.print(RunRecord.latencySplit(record));
+    out.print(RunRecord.gatewayDelay(record));
     out.flush();
     return writeJson(json, record.toMap(), out, err);
   }

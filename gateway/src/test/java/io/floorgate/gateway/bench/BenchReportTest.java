@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Suites run in parts, read back from their JSON and judged as one. */
@@ -15,6 +16,12 @@ class BenchReportTest {
   private static final LoadSpec BASE =
       new LoadSpec(10, 1_000, 5_000, Duration.ofSeconds(20), Duration.ofSeconds(60), 0, 0.01,
           LoadSpec.THRESHOLD, true, Duration.ofSeconds(10), 1L);
+
+  /** 8,000 events, 1.75 s in all: 7,000 within 0.5 ms, 7,900 within 1 ms, all within 10 ms. */
+  private static final GatewayDelay DELAY =
+      new GatewayDelay(8_000, 1.75, new TreeMap<>(Map.of(
+          0.0005, 7_000L, 0.001, 7_900L, 0.005, 7_990L, 0.01, 8_000L, 0.025, 8_000L,
+          Double.POSITIVE_INFINITY, 8_000L)));
 
   /** A run as the suite records it; {@code cpu} seconds over 300,000 measured messages. */
   private static RunRecord run(String name, String target, int rules, int qos, double cpu,
@@ -35,7 +42,8 @@ class BenchReportTest {
     LoadResult result =
         new LoadResult(spec, 400_000, 400_000, 0, null, 300_000, 60.001, 4_999.9, 2.5, 120.5,
             alerts, rules > 0 ? 8_001 : 0, cpu, cpu / 10, Map.of("floorgate-ingest", 3.25),
-            12.5, Map.of("bench-load", 4.0), 180 * 1024, 170 * 1024, 0.875, 0.25);
+            12.5, Map.of("bench-load", 4.0), 180 * 1024, 170 * 1024, 0.875, 0.25,
+            rules > 0 ? DELAY : null, null);
     return new RunRecord(name, target, rules, result, 1_850.5, 1_700.5, 1_400, heapBytes, 1, 143);
   }
 
@@ -89,6 +97,52 @@ class BenchReportTest {
     assertThat(back.result().alerts().latency())
         .isEqualTo(record.result().alerts().latency());
     assertThat(record.result().alerts().split().eventToAlert().p99()).isEqualTo(6.25);
+  }
+
+  @Test
+  void theGatewaysOwnDelay_survivesTheRoundTrip_andIsSummedUpUnderTheTable() throws Exception {
+    RunRecord record = run("floorgate-5k", "floorgate", 10, 0, 33.0, 8.5, 0, 9_000_000);
+
+    RunRecord back = RunRecord.fromMap(viaJson(record.toMap()));
+
+    assertThat(back.result().gatewayDelay()).isEqualTo(DELAY);
+    assertThat(RunRecord.gatewayDelay(back))
+        .isEqualTo(
+            "floorgate-5k: the gateway's own part (event → the broker took its alert, 8,000"
+                + " events): mean 0.22 ms; within 1 ms 98.75%, 5 ms 99.88%, 10 ms 100.00%,"
+                + " 25 ms 100.00%" + System.lineSeparator());
+  }
+
+  @Test
+  void aGatewayDelayThatCouldNotBeRead_isKeptAsItsReason() throws Exception {
+    RunRecord ok = run("floorgate-5k", "floorgate", 10, 0, 33.0, 8.5, 0, 9_000_000);
+    LoadResult r = ok.result();
+    LoadResult failed =
+        new LoadResult(r.spec(), r.published(), r.completed(), r.failed(), r.firstFailure(),
+            r.measuredMessages(), r.measuredSeconds(), r.achievedRate(), r.maxLagMillis(),
+            r.drainMillis(), r.alerts(), r.alertsReceived(), r.targetCpuSeconds(),
+            r.targetSystemCpuSeconds(), r.targetThreads(), r.harnessCpuSeconds(),
+            r.harnessThreads(), r.targetPeakRssKib(), r.targetMaxRssKib(), r.machineBusy(),
+            r.machineSteal(), null, "cannot read http://127.0.0.1:1/metrics: Connection refused");
+    RunRecord record = new RunRecord("floorgate-5k", "floorgate", 10, failed, 1, 1, 1, 1, 0, 143);
+
+    RunRecord back = RunRecord.fromMap(viaJson(record.toMap()));
+
+    assertThat(back.result().gatewayDelay()).isNull();
+    assertThat(RunRecord.gatewayDelay(back))
+        .isEqualTo("floorgate-5k: the gateway's own part could not be read: cannot read"
+            + " http://127.0.0.1:1/metrics: Connection refused" + System.lineSeparator());
+  }
+
+  @Test
+  void aRunWrittenBeforeTheGatewayDelayWasRead_readsBackWithoutIt() throws Exception {
+    RunRecord record = run("floorgate-5k", "floorgate", 10, 0, 33.0, 8.5, 0, 9_000_000);
+
+    RunRecord back = RunRecord.fromMap(without(record, "alerts", "gateway_delay"));
+
+    assertThat(back.result().gatewayDelay()).isNull();
+    assertThat(back.result().gatewayDelayError()).isNull();
+    assertThat(RunRecord.gatewayDelay(back)).isEmpty();
   }
 
   /** The record as JSON, without {@code keys} in {@code section}: as an older bench wrote it. */

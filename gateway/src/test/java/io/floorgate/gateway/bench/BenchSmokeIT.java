@@ -53,6 +53,14 @@ class BenchSmokeIT {
           .allSatisfy(ms -> assertThat(ms).isBetween(-0.01, alerts.latency().max() + 0.01));
     }
     assertThat(RunRecord.latencySplit(record)).startsWith("smoke: of the breach→alert latency");
+    // The gateway's own part, from its /metrics read before and after: every measured raise was
+    // published between the readings, and nothing that the subscriber did not receive.
+    assertThat(result.gatewayDelayError()).as(progress.toString()).isNull();
+    GatewayDelay delay = result.gatewayDelay();
+    assertThat(delay).isNotNull();
+    assertThat(delay.events()).isBetween(alerts.measuredBreaches(), result.alertsReceived());
+    assertThat(delay.within()).containsEntry(10.0, delay.events());
+    assertThat(RunRecord.gatewayDelay(record)).startsWith("smoke: the gateway's own part (event");
     assertThat(result.targetCpuSeconds()).isPositive();
     assertThat(result.targetPeakRssKib()).isPositive();
     assertThat(record.startupMillis()).isPositive();
@@ -80,5 +88,7 @@ class BenchSmokeIT {
     assertThat(record.rules()).isZero();
     assertThat(record.restartMillis()).isNaN(); // bare Moquette is started once
     assertThat(RunRecord.latencySplit(record)).isEmpty();
+    assertThat(result.gatewayDelay()).isNull();
+    assertThat(RunRecord.gatewayDelay(record)).isEmpty();
   }
 }
