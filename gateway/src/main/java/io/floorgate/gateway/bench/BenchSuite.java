@@ -372,7 +372,9 @@ public final class BenchSuite {
 
   /** The whole report as Markdown: machine, runs, targets. */
   public static String markdown(String machine, List<RunRecord> records, List<Verdict> verdicts) {
+    String delays = RunRecord.gatewayDelayTable(records);
     return "Machine: " + machine + "\n\n" + RunRecord.table(records) + "\n"
+        + (delays.isEmpty() ? "" : delays + "\n")
         + verdictTable(verdicts);
   }
 

@@ -164,6 +164,36 @@ public record RunRecord(
   }
 
   /**
+   * The gateway's own part of the alerts' latency ({@link GatewayDelay}) of every run that read
+   * it, beside that run's whole p99, as a Markdown table; empty when no run read it.
+   */
+  public static String gatewayDelayTable(List<RunRecord> records) {
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(
+        List.of("run", "whole p99 ms", "gateway's events", "mean ms", "≤ 1 ms", "≤ 5 ms",
+            "≤ 10 ms"));
+    for (RunRecord record : records) {
+      GatewayDelay delay = record.result().gatewayDelay();
+      if (delay != null && delay.events() > 0) {
+        rows.add(
+            List.of(
+                record.name(),
+                millis(record.result().alerts().latency().p99()),
+                String.format(Locale.ROOT, "%,d", delay.events()),
+                number(delay.meanMillis(), "%.2f"),
+                number(delay.shareWithin(0.001) * 100, "%.2f%%"),
+                number(delay.shareWithin(0.005) * 100, "%.2f%%"),
+                number(delay.shareWithin(0.01) * 100, "%.2f%%")));
+      }
+    }
+    if (rows.size() == 1) {
+      return "";
+    }
+    return "The gateway's own part of the alerts' latency (event → the broker took its alert):\n\n"
+        + Tables.markdown(rows, 1);
+  }
+
+  /**
    * A record back from {@link #toMap} (as read from JSON).
    *
    * @throws IllegalArgumentException naming the first key that is missing or of the wrong type

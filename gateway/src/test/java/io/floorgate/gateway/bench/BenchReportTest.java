@@ -175,6 +175,12 @@ class BenchReportTest {
 
     assertThat(report.markdown())
         .contains("| moquette-5k ", "| floorgate-5k ", "| floorgate-5k-10000r ");
+    // The gateway's own delay, for the Floorgate runs only, beside their whole p99.
+    assertThat(report.markdown())
+        .contains("The gateway's own part of the alerts' latency")
+        .contains("| floorgate-5k        |         8.50 |            8,000 |    0.22 | 98.75% |"
+            + " 99.88% | 100.00% |")
+        .containsOnlyOnce("| moquette-5k ");
     assertThat(verdict(report, "5,000 msg/s: Floorgate CPU/msg"))
         .containsEntry("measured", "1.10× (0.1100 / 0.1000 CPU s per 1,000 msg)")
         .containsEntry("met", true);
