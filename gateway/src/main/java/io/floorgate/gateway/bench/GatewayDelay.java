@@ -73,10 +73,10 @@ public record GatewayDelay(long events, double sumSeconds, NavigableMap<Double, 
    *
    * @throws IllegalStateException when it cannot be read, naming the address and the cause
    */
-  static GatewayDelay scrape(HttpClient http, URI metrics) {
+  static GatewayDelay scrape(URI metrics) {
     try {
       HttpResponse<String> response =
-          http.send(
+          Http.CLIENT.send(
               HttpRequest.newBuilder(metrics).timeout(TIMEOUT).GET().build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
@@ -94,9 +94,9 @@ public record GatewayDelay(long events, double sumSeconds, NavigableMap<Double, 
     }
   }
 
-  /** An HTTP client for {@link #scrape}; its threads are daemons, gone with this process. */
-  static HttpClient client() {
-    return HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  /** The one HTTP client of the bench's readings, made at the first (its thread is a daemon). */
+  private static final class Http {
+    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   }
 
   /**
@@ -120,7 +120,11 @@ public record GatewayDelay(long events, double sumSeconds, NavigableMap<Double, 
     return events == 0 ? Double.NaN : sumSeconds / events * 1000;
   }
 
-  /** Share of the events that took at most {@code seconds}, a bucket's bound; NaN for none. */
+  /**
+   * Share of the events that took at most {@code seconds}, a bucket's bound; NaN for none.
+   *
+   * @throws IllegalArgumentException when there is no bucket at {@code seconds}
+   */
   public double shareWithin(double seconds) {
     Long n = within.get(seconds);
     if (n == null) {

@@ -8,7 +8,6 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.reactivex.schedulers.Schedulers;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +54,6 @@ public final class LoadRun {
   private final int port;
   private final @Nullable ProcStats target;
   private final @Nullable URI metrics;
-  private final HttpClient http = GatewayDelay.client();
   private volatile @Nullable CompletableFuture<GatewayDelay> delayAtStart;
   private final ProcStats self = new ProcStats(ProcessHandle.current().pid());
   private final TelemetryPlan plan;
@@ -103,11 +101,10 @@ public final class LoadRun {
             "pid must be a running process on this machine, but /proc has no " + targetPid);
       }
     }
-    LoadRun run = new LoadRun(spec, host, port, target, metrics);
     if (metrics != null) {
-      GatewayDelay.scrape(run.http, metrics); // an address that cannot be read fails the run now
+      GatewayDelay.scrape(metrics); // an address that cannot be read fails the run now
     }
-    return run.execute();
+    return new LoadRun(spec, host, port, target, metrics).execute();
   }
 
   private LoadResult execute() {
@@ -263,7 +260,7 @@ public final class LoadRun {
     CompletableFuture<GatewayDelay> atStart = delayAtStart;
     if (atStart != null) {
       try {
-        delay = GatewayDelay.scrape(http, Objects.requireNonNull(metrics)).since(atStart.join());
+        delay = GatewayDelay.scrape(Objects.requireNonNull(metrics)).since(atStart.join());
       } catch (IllegalStateException | IllegalArgumentException e) {
         delayError = e.getMessage();
       } catch (CompletionException e) {
@@ -323,7 +320,7 @@ public final class LoadRun {
     if (metricsUri != null && readMetricsAt == 0) {
       // Nothing sent yet: read it here, before the schedule starts.
       try {
-        delayAtStart = CompletableFuture.completedFuture(GatewayDelay.scrape(http, metricsUri));
+        delayAtStart = CompletableFuture.completedFuture(GatewayDelay.scrape(metricsUri));
       } catch (IllegalStateException e) {
         delayAtStart = CompletableFuture.failedFuture(e);
       }
@@ -349,7 +346,7 @@ public final class LoadRun {
       while (k < due) {
         if (k == readMetricsAt && metricsUri != null && delayAtStart == null) {
           delayAtStart =
-              CompletableFuture.supplyAsync(() -> GatewayDelay.scrape(http, metricsUri), metricsThread);
+              CompletableFuture.supplyAsync(() -> GatewayDelay.scrape(metricsUri), metricsThread);
         }
         plan.next(sample);
         if (sample.afterBreach()) {

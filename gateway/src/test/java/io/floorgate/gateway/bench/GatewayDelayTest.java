@@ -125,9 +125,9 @@ class GatewayDelayTest {
     try {
       URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
 
-      assertThat(GatewayDelay.scrape(GatewayDelay.client(), base.resolve("metrics")).events())
+      assertThat(GatewayDelay.scrape(base.resolve("metrics")).events())
           .isEqualTo(1);
-      assertThatThrownBy(() -> GatewayDelay.scrape(GatewayDelay.client(), base.resolve("nothing")))
+      assertThatThrownBy(() -> GatewayDelay.scrape(base.resolve("nothing")))
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("cannot read " + base.resolve("nothing") + ": HTTP 404");
     } finally {
