@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -76,6 +77,10 @@ public final class Gateway implements AutoCloseable {
   private GatewayMetrics metrics;
   private boolean crashed;
   private boolean closed;
+  /** The first essential thread that died, as "name: error", or null. */
+  private volatile @Nullable String died;
+  private final AtomicReference<@Nullable Runnable> fatal = new AtomicReference<>();
+  private final AtomicBoolean fatalRun = new AtomicBoolean();
 
   /**
    * Present in the journal directory while a gateway runs; found at start-up, it means the
@@ -234,6 +239,7 @@ public final class Gateway implements AutoCloseable {
     sink[0] = ingest;
     Checkpointer recovered = checkpointer;
     restoredAlarms = recovered == null ? 0 : ingest.restoreAlarms(recovered.alarms());
+    ingest.onDeath(this::essentialThreadDied);
     ingest.start();
     started.push(new Step("ingest", ingest));
 
@@ -312,6 +318,7 @@ public final class Gateway implements AutoCloseable {
                 alerts,
                 () -> admin == null ? 0 : admin.failedLogins()));
     if (alerts != null) {
+      alerts.onDeath(this::essentialThreadDied);
       alerts.start();
     }
     Bridge forwarding = bridge;
@@ -498,14 +505,49 @@ public final class Gateway implements AutoCloseable {
     return ingest.rules();
   }
 
+  /**
+   * What to do once an essential thread (ingest, the alerts' republisher) has died of an error its
+   * loop does not survive: the gateway can no longer do its job, logs it once and says so in
+   * {@link #health}. {@code floorgate run} exits then, so that systemd restarts it, as it does
+   * after an out-of-memory. Runs at most once; at once if a thread has died already.
+   */
+  public void onFatal(Runnable action) {
+    fatal.set(action);
+    if (died != null) {
+      runFatal();
+    }
+  }
+
+  private void essentialThreadDied(Thread thread, Throwable error) {
+    died = thread.getName() + ": " + error;
+    LOG.error(
+        "thread {} died, so the gateway can no longer do its job: {}",
+        thread.getName(),
+        error.toString(),
+        error);
+    runFatal();
+  }
+
+  private void runFatal() {
+    Runnable action = fatal.get();
+    if (action != null && fatalRun.compareAndSet(false, true)) {
+      action.run();
+    }
+  }
+
   /** Readiness, for {@code /health}: every part that must work for the gateway to do its job. */
   public Map<String, Object> health() {
     Map<String, Object> checks = new LinkedHashMap<>();
     boolean brokerUp = broker.running();
     boolean journalWritable = journal == null || journal.writable();
     boolean journalTakes = !ingest.journalBlocked();
+    boolean ingestRuns = ingest.alive();
+    AlertRepublisher alerts = republisher;
+    boolean alertsRun = alerts == null || alerts.alive();
     checks.put(
-        "ready", brokerUp && journalWritable && journalTakes && ingest.rules() != null && !closed);
+        "ready",
+        brokerUp && journalWritable && journalTakes && ingestRuns && alertsRun
+            && ingest.rules() != null && !closed);
     checks.put(
         "broker",
         Map.of("listening", brokerUp, "port", broker.port(), "clients", broker.connectedClients()));
@@ -521,7 +563,14 @@ public final class Gateway implements AutoCloseable {
     checks.put("rules", Map.of("loaded", ingest.rules().size(), "sha256", reloader.appliedSha256()));
     checks.put(
         "ingest",
-        Map.of("queued", ingest.backlog(), "dropped", ingest.overruns(), "alarms", ingest.activeAlarms()));
+        Map.of(
+            "running", ingestRuns,
+            "queued", ingest.backlog(),
+            "dropped", ingest.overruns(),
+            "alarms", ingest.activeAlarms()));
+    if (alerts != null) {
+      checks.put("alerts", Map.of("running", alertsRun));
+    }
     // Informational: an unreachable upstream does not make the gateway unready (it keeps
     // journaling and forwards later).
     checks.put("bridge", bridgeStatus().toMap());

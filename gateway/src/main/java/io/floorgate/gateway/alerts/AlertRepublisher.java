@@ -102,6 +102,19 @@ public final class AlertRepublisher implements AutoCloseable {
   }
 
   /**
+   * Who is told if its thread ends by what its loop does not catch (an {@link Error}). Set before
+   * {@link #start}.
+   */
+  public void onDeath(Thread.UncaughtExceptionHandler handler) {
+    thread.setUncaughtExceptionHandler(handler);
+  }
+
+  /** Whether its thread runs: false before {@link #start}, after {@link #close} or its death. */
+  public boolean alive() {
+    return thread.isAlive();
+  }
+
+  /**
    * For persistence disabled: a handler that publishes each event as it is accepted. Nothing is
    * re-sent after a crash or a failed delivery.
    */

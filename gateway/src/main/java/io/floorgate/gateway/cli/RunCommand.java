@@ -31,6 +31,12 @@ final class RunCommand implements Callable<Integer> {
   /** As measured in docs/benchmarks.md (Memory). */
   private static final Duration TRIM_INTERVAL = Duration.ofSeconds(1);
 
+  /**
+   * The exit code after an essential thread died ({@code EX_SOFTWARE}): the unit's {@code
+   * Restart=on-failure} restarts the gateway, which picks up from its journal.
+   */
+  static final int EXIT_THREAD_DIED = 70;
+
   @Option(
       names = {"-c", "--config"},
       paramLabel = "FILE",
@@ -133,6 +139,11 @@ final class RunCommand implements Callable<Integer> {
                 },
                 "floorgate-shutdown"));
     running.set(gateway);
+    // An essential thread died (the gateway has logged it): exit, so that systemd restarts
+    // Floorgate rather than leave it half-working; from a thread of its own, so that the dying
+    // thread ends and the shutdown hook does not wait for it.
+    gateway.onFatal(
+        () -> new Thread(() -> System.exit(EXIT_THREAD_DIED), "floorgate-fatal").start());
     reloadIfAsked(gateway, reloadAsked);
     // From here a SIGTERM starts the JVM's shutdown, which runs the hook above (exit 143, as
     // systemd expects).

@@ -250,6 +250,19 @@ public final class Ingest implements MessageSink, RefusalSink, AutoCloseable {
   }
 
   /**
+   * Who is told if the ingest thread ends by what its loop does not catch (an {@link Error}: the
+   * loop logs and survives every {@link RuntimeException}). Set before {@link #start}.
+   */
+  public void onDeath(Thread.UncaughtExceptionHandler handler) {
+    thread.setUncaughtExceptionHandler(handler);
+  }
+
+  /** Whether the ingest thread runs: false before {@link #start}, after {@link #close} or its death. */
+  public boolean alive() {
+    return thread.isAlive();
+  }
+
+  /**
    * Before {@link #start()}: puts back the alarms the journal left active or unacknowledged (what
    * an {@link AlarmHistory} fed the journal holds, from its checkpoint on), for rules that still
    * exist and still watch the alarm's topic.
