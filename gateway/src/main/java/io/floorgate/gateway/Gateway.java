@@ -77,8 +77,8 @@ public final class Gateway implements AutoCloseable {
   private GatewayMetrics metrics;
   private boolean crashed;
   private boolean closed;
-  /** The first essential thread that died, as "name: error", or null. */
-  private volatile @Nullable String died;
+  /** Whether an essential thread has died. */
+  private volatile boolean died;
   private final AtomicReference<@Nullable Runnable> fatal = new AtomicReference<>();
   private final AtomicBoolean fatalRun = new AtomicBoolean();
 
@@ -513,13 +513,13 @@ public final class Gateway implements AutoCloseable {
    */
   public void onFatal(Runnable action) {
     fatal.set(action);
-    if (died != null) {
+    if (died) {
       runFatal();
     }
   }
 
   private void essentialThreadDied(Thread thread, Throwable error) {
-    died = thread.getName() + ": " + error;
+    died = true;
     LOG.error(
         "thread {} died, so the gateway can no longer do its job: {}",
         thread.getName(),
