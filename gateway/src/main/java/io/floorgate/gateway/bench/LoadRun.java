@@ -54,6 +54,8 @@ public final class LoadRun {
   private final int port;
   private final @Nullable ProcStats target;
   private final @Nullable URI metrics;
+  /** The reading taken before the clients connected: the window's start when there is no warm-up. */
+  private final @Nullable GatewayDelay beforeLoad;
   private volatile @Nullable CompletableFuture<GatewayDelay> delayAtStart;
   private final ProcStats self = new ProcStats(ProcessHandle.current().pid());
   private final TelemetryPlan plan;
@@ -64,12 +66,18 @@ public final class LoadRun {
   private volatile @Nullable Throwable firstFailure;
 
   private LoadRun(
-      LoadSpec spec, String host, int port, @Nullable ProcStats target, @Nullable URI metrics) {
+      LoadSpec spec,
+      String host,
+      int port,
+      @Nullable ProcStats target,
+      @Nullable URI metrics,
+      @Nullable GatewayDelay beforeLoad) {
     this.spec = spec;
     this.host = host;
     this.port = port;
     this.target = target;
     this.metrics = metrics;
+    this.beforeLoad = beforeLoad;
     this.plan = new TelemetryPlan(spec);
     this.ledger = new AlertLedger(plan);
   }
@@ -101,10 +109,9 @@ public final class LoadRun {
             "pid must be a running process on this machine, but /proc has no " + targetPid);
       }
     }
-    if (metrics != null) {
-      GatewayDelay.scrape(metrics); // an address that cannot be read fails the run now
-    }
-    return new LoadRun(spec, host, port, target, metrics).execute();
+    // Read now, so that an address that cannot be read fails the run before any load.
+    GatewayDelay beforeLoad = metrics == null ? null : GatewayDelay.scrape(metrics);
+    return new LoadRun(spec, host, port, target, metrics, beforeLoad).execute();
   }
 
   private LoadResult execute() {
@@ -317,13 +324,8 @@ public final class LoadRun {
     long readMetricsAt =
         Math.max(0, warmupMessages - Math.round(METRICS_LEAD.toNanos() / nanosPerMessage));
     URI metricsUri = metrics;
-    if (metricsUri != null && readMetricsAt == 0) {
-      // Nothing sent yet: read it here, before the schedule starts.
-      try {
-        delayAtStart = CompletableFuture.completedFuture(GatewayDelay.scrape(metricsUri));
-      } catch (IllegalStateException e) {
-        delayAtStart = CompletableFuture.failedFuture(e);
-      }
+    if (beforeLoad != null && readMetricsAt == 0) {
+      delayAtStart = CompletableFuture.completedFuture(beforeLoad); // nothing has been sent since
     }
     long start = System.nanoTime();
     long nextRssSample = start;
